@@ -1,0 +1,5 @@
+-- Core tables shared by every domain. Later migrations add one domain each.
+CREATE TABLE meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
