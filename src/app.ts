@@ -1,0 +1,143 @@
+import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import {
+  serializerCompiler,
+  validatorCompiler,
+  hasZodFastifySchemaValidationErrors,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from './config/config.ts';
+import type { Db } from './db/database.ts';
+import type { Clock } from './shared/clock.ts';
+import type { Random } from './shared/random.ts';
+import type { Logger } from './shared/logger.ts';
+import { createMetrics, type Metrics } from './shared/metrics.ts';
+import { checkHealth } from './shared/health.ts';
+import { isAppError, createInternalError, createNotFoundError } from './shared/errors.ts';
+
+export type AppDeps = {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  /** Where the built web pages are; omitted in tests that do not serve pages. */
+  webDistDir?: string;
+};
+
+export type App = FastifyInstance & { metrics: Metrics };
+
+/**
+ * Builds the whole application from its dependencies. Never listens: `server.ts` does, tests use
+ * `app.inject()` or `listen({ port: 0 })`.
+ */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config, db, logger } = deps;
+  const app = Fastify({
+    loggerInstance: logger,
+    trustProxy: config.server.trustProxy,
+    bodyLimit: 1024 * 1024,
+    // Request ids only, never the URL's query string (codes) — see logger serializers.
+    disableRequestLogging: false,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const metrics = createMetrics();
+  app.decorate('metrics', metrics);
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const labels = { method: request.method, route };
+    metrics.httpRequests.inc({ ...labels, status: String(reply.statusCode) });
+    metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isAppError(error)) {
+      if (error.statusCode >= 500) request.log.error({ err: error, errorCode: error.code }, 'request failed');
+      return reply
+        .status(error.statusCode)
+        .send({ error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      return reply.status(400).send({
+        error: {
+          code: 'http.validation_failed',
+          message: 'The request is not valid.',
+          details: { issues: error.validation.map((issue) => ({ path: issue.instancePath, message: issue.message })) },
+        },
+      });
+    }
+    // Fastify's own client errors (bad JSON, body too large, wrong content type): keep their status.
+    if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      const code = error.statusCode === 413 ? 'http.payload_too_large' : error.statusCode === 415 ? 'http.unsupported_media_type' : 'http.bad_request';
+      return reply.status(error.statusCode).send({ error: { code, message: 'The request could not be understood.' } });
+    }
+    request.log.error({ err: error }, 'unexpected error');
+    const internal = createInternalError();
+    return reply.status(500).send({ error: { code: internal.code, message: internal.message } });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const notFound = createNotFoundError();
+    return reply.status(404).send({ error: { code: notFound.code, message: notFound.message } });
+  });
+
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        response: {
+          200: HealthResponse,
+          503: HealthResponse,
+        },
+      },
+      logLevel: 'warn',
+    },
+    async (_request, reply) => {
+      const report = await checkHealth({ db, dataDir: config.dataDir, minFreeDiskMb: config.minFreeDiskMb });
+      return reply.status(report.ok ? 200 : 503).send({ status: report.ok ? 'ok' : 'unhealthy', checks: report.checks });
+    },
+  );
+
+  app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  app.get(
+    '/api/site-info',
+    { schema: { response: { 200: SiteInfoResponse } } },
+    async () => {
+      // The first site is the one this server shows by default; multi-site servers pick by terminal later.
+      const site = config.sites[0]!;
+      return {
+        site: { id: site.id, name: site.name },
+        sites: config.sites.map((s) => ({ id: s.id, name: s.name })),
+        printers: site.printers.map((printer) => ({ id: printer.id, name: printer.name })),
+        scanners: site.scanners.map((scanner) => ({ id: scanner.id, name: scanner.name })),
+      };
+    },
+  );
+
+  if (deps.webDistDir) {
+    const { webRoutes } = await import('./web/web.routes.ts');
+    await app.register(webRoutes, { distDir: deps.webDistDir });
+  }
+
+  return app as unknown as App;
+}
+
+const HealthResponse = z.object({
+  status: z.enum(['ok', 'unhealthy']),
+  checks: z.record(z.string(), z.object({ ok: z.boolean(), detail: z.string().optional() })),
+});
+
+const SiteInfoResponse = z.object({
+  site: z.object({ id: z.string(), name: z.string() }),
+  sites: z.array(z.object({ id: z.string(), name: z.string() })),
+  printers: z.array(z.object({ id: z.string(), name: z.string() })),
+  scanners: z.array(z.object({ id: z.string(), name: z.string() })),
+});

@@ -1,0 +1,84 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { buildApp, type App } from './app.ts';
+import { loadConfig, ConfigError, type Config } from './config/config.ts';
+import { openDatabase, migrate, type Db } from './db/database.ts';
+import { createSystemClock } from './shared/clock.ts';
+import { createSystemRandom } from './shared/random.ts';
+import { createLogger, type Logger } from './shared/logger.ts';
+import { fileURLToPath } from 'node:url';
+
+const webDistDir = fileURLToPath(new URL('../web/dist/', import.meta.url));
+
+/**
+ * The process entry point: config → database → migrations → app → listen, and a graceful close
+ * on SIGTERM/SIGINT (stop accepting, let requests in flight finish, close the database).
+ */
+export async function startServer({ env = process.env }: { env?: NodeJS.ProcessEnv } = {}) {
+  const startedAt = performance.now();
+  let config: Config;
+  try {
+    config = loadConfig({ env });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exitCode = 2;
+      return undefined;
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.server.logLevel });
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const db = openDatabase({ file: path.join(config.dataDir, 'druckpunkt.sqlite') });
+  const applied = migrate({ db });
+  if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+
+  for (const site of config.sites) {
+    if (site.autoRelease) logger.warn({ site: site.id }, 'TEST MODE: every held job of this site is released at once');
+  }
+
+  const app = await buildApp({
+    config,
+    db,
+    clock: createSystemClock(),
+    random: createSystemRandom(),
+    logger,
+    webDistDir,
+  });
+  await app.listen({ host: config.server.host, port: config.server.port });
+  logger.info({ startupMs: Math.round(performance.now() - startedAt) }, 'Druckpunkt is ready');
+  installShutdown({ app, db, logger, graceMs: config.server.shutdownGraceSeconds * 1000 });
+  return { app, db, config };
+}
+
+function installShutdown({ app, db, logger, graceMs }: { app: App; db: Db; logger: Logger; graceMs: number }) {
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down: finishing requests in flight');
+    const force = setTimeout(() => {
+      logger.error('requests still in flight after the grace period; exiting');
+      process.exit(1);
+    }, graceMs);
+    force.unref();
+    try {
+      await app.close();
+      db.close();
+      logger.info('shut down cleanly');
+      process.exitCode = 0;
+    } catch (error) {
+      logger.error({ err: error }, 'error during shutdown');
+      process.exitCode = 1;
+    }
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('src/server.ts')) {
+  startServer().catch((error: unknown) => {
+    console.error('Druckpunkt could not start:', error);
+    process.exit(1);
+  });
+}
