@@ -40,6 +40,12 @@ export const TerminalConfig = z
       .array(addressOrCidr)
       .min(1)
       .describe('IP addresses or CIDR ranges that identify this terminal (IPv4 and IPv6).'),
+    hostnames: z
+      .array(z.string().min(1).max(63))
+      .default([])
+      .describe(
+        'Computer names (as Windows sends them in requesting-user-name "HOST\\user"), used when the address does not match. Default: none.',
+      ),
   })
   .strict();
 
