@@ -9,7 +9,7 @@
  * Native memory (libvips, canvas) is outside the heap cap; pixel limits guard it instead.
  */
 import { Worker } from 'node:worker_threads';
-import type { AppError } from '../../shared/errors.ts';
+import type { AppError, ErrorFactory } from '../../shared/errors.ts';
 import {
   createProcessingFailedError,
   createProcessingTimeoutError,
@@ -55,7 +55,18 @@ export type WorkerPool = ReturnType<typeof createWorkerPool>;
  * at once; further tasks wait their turn (their deadline starts when they get a worker).
  * `preload` names plain-JS packages to load before tsx (see worker-bootstrap.mjs).
  */
-export function createWorkerPool({ entry, size = 1, preload = [] }: { entry: URL; size?: number; preload?: string[] }) {
+export function createWorkerPool({
+  entry,
+  size = 1,
+  preload = [],
+  errorFactories = {},
+}: {
+  entry: URL;
+  size?: number;
+  preload?: string[];
+  /** Extra factories (by code) for errors the entry's handlers throw, besides the formats ones. */
+  errorFactories?: Record<string, ErrorFactory>;
+}) {
   const slots: Slot[] = [];
   const waiting: Array<() => void> = [];
   let nextTaskId = 1;
@@ -183,7 +194,8 @@ export function createWorkerPool({ entry, size = 1, preload = [] }: { entry: URL
       const onMessage = (message: FromWorker) => {
         if (message.type === 'done' && message.id === id) finish({ value: message.result }, false);
         if (message.type === 'failed' && message.id === id) {
-          const factory = formatsErrorFactories[message.error.code] ?? createProcessingFailedError;
+          const factory =
+            errorFactories[message.error.code] ?? formatsErrorFactories[message.error.code] ?? createProcessingFailedError;
           finish({ error: factory(message.error.details ? { details: message.error.details } : {}) }, false);
         }
       };
