@@ -7,13 +7,15 @@
 //
 //   node scripts/ensure-web-build.mjs          build if needed
 //   node scripts/ensure-web-build.mjs --force  build anyway
+//   --root DIR   treat DIR as the repository (tests build a copy, never the shared checkout)
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const rootArg = process.argv.indexOf('--root');
+const root = rootArg > 0 && process.argv[rootArg + 1] ? path.resolve(process.argv[rootArg + 1]) : fileURLToPath(new URL('..', import.meta.url));
 const webDir = path.join(root, 'web');
 const distDir = path.join(webDir, 'dist');
 const stampName = '.build-stamp';
