@@ -27,7 +27,11 @@ async function embedPage({ doc, page }: { doc: PDFDocument; page: RasterPage }) 
   const invert = pixelFormat === 'black8';
   const flate = deflateSync(pixels);
   const raw = sharp(pixels, { raw: { width, height, channels }, limitInputPixels: false });
-  const jpeg = await (invert ? raw.negate() : raw).jpeg({ quality: JPEG_QUALITY, mozjpeg: false }).toBuffer();
+  // Without toColourspace, libvips would widen one-channel input to a three-channel sRGB JPEG.
+  const jpeg = await (invert ? raw.negate() : raw)
+    .toColourspace(channels === 1 ? 'b-w' : 'srgb')
+    .jpeg({ quality: JPEG_QUALITY })
+    .toBuffer();
   if (flate.length <= jpeg.length * PREFER_FLATE_UP_TO) {
     const ref = doc.context.register(
       doc.context.stream(flate, {
