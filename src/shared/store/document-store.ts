@@ -1,0 +1,273 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { Db } from '../../db/database.ts';
+import type { Clock } from '../clock.ts';
+import type { Random } from '../random.ts';
+import { createDocumentKeysRepository } from './document-keys.repository.ts';
+import { unwrapDocumentKey, wrapDocumentKey } from './master-key.ts';
+import {
+  byteSourceFromFile,
+  decryptSegments,
+  DEFAULT_SEGMENT_SIZE,
+  encryptSegments,
+  KEY_LENGTH,
+  NONCE_PREFIX_LENGTH,
+} from './segmented-aead.ts';
+import {
+  createDocumentMissingError,
+  createDocumentNotFoundError,
+  createDocumentTamperedError,
+  createSourceInvalidError,
+} from './store.errors.ts';
+
+/** What can be stored: a byte stream (Node Readable, any async iterable of bytes) or bytes in hand. */
+export type DocumentSource = Readable | AsyncIterable<Uint8Array> | Buffer | Uint8Array;
+
+export type CreateDocumentStoreArgs = {
+  db: Db;
+  /** Folder for the encrypted files; created with mode 0700. Nothing else should live there. */
+  dir: string;
+  /** The 32-byte site master key (see `loadOrCreateMasterKey`). */
+  masterKey: Buffer;
+  /** Source of ids, document keys and nonces. */
+  random: Random;
+  clock: Clock;
+  /** Plaintext bytes per authenticated segment. Tests make it small to get many segments. */
+  segmentSize?: number;
+};
+
+// Ids become file names, so only a narrow alphabet is accepted: nothing can point outside `dir`.
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const FILE_PATTERN = /^([A-Za-z0-9_-]{1,64})(\.tmp)?$/;
+const KIND_PATTERN = /^[a-z][a-z0-9_-]{0,31}$/;
+const WRAP_NONCE_LENGTH = 12;
+
+function isErrno(error: unknown, code: string): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === code;
+}
+
+async function unlinkIfPresent(file: string): Promise<boolean> {
+  try {
+    await unlink(file);
+    return true;
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return false;
+    throw error;
+  }
+}
+
+/** Makes a rename (or unlink) durable: the directory entry itself must reach the disk. */
+async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeFully(file: FileHandle, data: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    const { bytesWritten } = await file.write(data, offset, data.length - offset);
+    offset += bytesWritten;
+  }
+}
+
+async function* countedBytes(source: DocumentSource, counter: { bytes: number }): AsyncGenerator<Uint8Array> {
+  if (source instanceof Uint8Array) {
+    counter.bytes += source.length;
+    yield source;
+    return;
+  }
+  for await (const chunk of source as AsyncIterable<unknown>) {
+    // A Readable with setEncoding() yields strings; storing their UTF-16 length would be wrong.
+    if (!(chunk instanceof Uint8Array)) throw createSourceInvalidError();
+    counter.bytes += chunk.length;
+    yield chunk;
+  }
+}
+
+/**
+ * The encrypted document store: every file under its own random AES-256 key, the key wrapped by
+ * the master key in `document_keys`, the file in the segmented AEAD format of segmented-aead.ts.
+ * A factory because it holds the open database, the key and the writes in flight.
+ */
+export function createDocumentStore({ db, dir, masterKey, random, clock, segmentSize = DEFAULT_SEGMENT_SIZE }: CreateDocumentStoreArgs) {
+  if (masterKey.length !== KEY_LENGTH) throw new RangeError('master key must be 32 bytes');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const keys = createDocumentKeysRepository({ db });
+  // Ids being written right now: their temp files and keys are not debris for the sweep.
+  const inFlight = new Set<string>();
+  const finalPath = (id: string) => path.join(dir, id);
+  const tempPath = (id: string) => path.join(dir, `${id}.tmp`);
+
+  /**
+   * Streams `source` into a new encrypted file. Order matters for crash safety: data to
+   * `<id>.tmp` and fsync, then the key row, then rename and fsync the folder. A crash leaves at
+   * worst a temp file or a key without a file; `sweep()` clears both. Errors from the source
+   * (e.g. a size limit) are rethrown unchanged after cleaning up.
+   */
+  async function write({
+    kind,
+    ownerId,
+    source,
+  }: {
+    /** What the file is ('document', 'raw', 'preview', 'scan', …); lower-case, at most 32 characters. */
+    kind: string;
+    /** The job/scan it belongs to, so `removeByOwner` can shred all of it. */
+    ownerId?: string | null;
+    source: DocumentSource;
+  }): Promise<{ id: string; size: number }> {
+    if (!KIND_PATTERN.test(kind)) throw new TypeError('document kind must be a short lower-case word');
+    const id = random.uuid();
+    if (!ID_PATTERN.test(id)) throw new TypeError('random.uuid() gave an id unfit for a file name');
+    const documentKey = random.bytes(KEY_LENGTH);
+    const counter = { bytes: 0 };
+    const temp = tempPath(id);
+    inFlight.add(id);
+    let keyInserted = false;
+    let renamed = false;
+    try {
+      const file = await open(temp, 'wx', 0o600);
+      try {
+        const records = encryptSegments({
+          source: countedBytes(source, counter),
+          key: documentKey,
+          documentId: id,
+          noncePrefix: random.bytes(NONCE_PREFIX_LENGTH),
+          segmentSize,
+        });
+        // One sealed segment at a time, each awaited: a slow disk slows the source down.
+        for await (const record of records) await writeFully(file, record);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      keys.insert({
+        id,
+        kind,
+        ownerId: ownerId ?? null,
+        wrappedKey: wrapDocumentKey({ masterKey, documentKey, documentId: id, nonce: random.bytes(WRAP_NONCE_LENGTH) }),
+        size: counter.bytes,
+        createdAt: clock.now(),
+      });
+      keyInserted = true;
+      await rename(temp, finalPath(id));
+      renamed = true;
+      await fsyncDirectory(dir);
+      return { id, size: counter.bytes };
+    } catch (error) {
+      // Key first, as everywhere: without it the leftover bytes are noise.
+      if (keyInserted) keys.remove(id);
+      await unlinkIfPresent(renamed ? finalPath(id) : temp).catch(() => undefined);
+      throw error;
+    } finally {
+      inFlight.delete(id);
+      documentKey.fill(0);
+    }
+  }
+
+  async function* plaintextOf(id: string): AsyncGenerator<Buffer, void, undefined> {
+    if (!ID_PATTERN.test(id)) throw createDocumentNotFoundError();
+    const record = keys.get(id);
+    if (!record) throw createDocumentNotFoundError();
+    if (record.missingAt !== null) throw createDocumentMissingError();
+    let file: FileHandle;
+    try {
+      file = await open(finalPath(id), 'r');
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) throw createDocumentMissingError();
+      throw error;
+    }
+    const key = unwrapDocumentKey({ masterKey, wrappedKey: record.wrappedKey, documentId: id });
+    try {
+      let total = 0;
+      for await (const chunk of decryptSegments({ source: byteSourceFromFile(file), key, documentId: id })) {
+        total += chunk.length;
+        // Authenticated bytes, but more than were stored means the key row and file disagree.
+        if (total > record.size) throw createDocumentTamperedError();
+        yield chunk;
+      }
+      if (total !== record.size) throw createDocumentTamperedError();
+    } finally {
+      key.fill(0);
+      await file.close();
+    }
+  }
+
+  /**
+   * A byte stream of the document's plaintext. Each segment is released only after its tag
+   * verified; the stream errors with `store.document_tampered` at the first bad segment,
+   * `store.document_not_found` for an unknown id and `store.document_missing` when the key
+   * exists but the file is gone. Reads from disk only as fast as the consumer reads.
+   */
+  function createReadStream(id: string): Readable {
+    return Readable.from(plaintextOf(id), { objectMode: false, highWaterMark: segmentSize });
+  }
+
+  /** The whole plaintext in memory: for small things (previews, PDFs handed to pdf-lib). */
+  async function readAll(id: string): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of plaintextOf(id)) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  }
+
+  /** Shreds one document: the key row goes first (that alone makes the file unreadable), then the file. Idempotent. */
+  async function remove(id: string): Promise<void> {
+    if (!ID_PATTERN.test(id)) return;
+    keys.remove(id);
+    await unlinkIfPresent(finalPath(id));
+  }
+
+  /** Shreds every document of an owner (keys in one transaction, then files); returns how many keys went. */
+  async function removeByOwner(ownerId: string): Promise<number> {
+    const ids = keys.removeByOwner(ownerId);
+    for (const id of ids) await unlinkIfPresent(finalPath(id));
+    return ids.length;
+  }
+
+  /** True when the document can be read: its key exists, is not marked missing, and its file is there. */
+  function has(id: string): boolean {
+    return ID_PATTERN.test(id) && keys.isPresent(id) && existsSync(finalPath(id));
+  }
+
+  /**
+   * Start-up clean-up after a crash: deletes temp files and files without a key (unreadable
+   * anyway), and marks keys whose file is gone (`missing_at`), so reads fail with
+   * `store.document_missing` and the owner's purge removes them. Writes in flight are left
+   * alone. Files whose names are not ours are not touched. Idempotent: a second run counts 0.
+   */
+  async function sweep(): Promise<{ removedFiles: number; missingKeys: number }> {
+    const names = await readdir(dir);
+    // Keys read after the listing: a file listed as final had its key inserted before its
+    // rename, so a fresh write cannot look keyless here.
+    const known = keys.allIds();
+    const present = new Set<string>();
+    let removedFiles = 0;
+    for (const name of names) {
+      const match = FILE_PATTERN.exec(name);
+      if (!match) continue;
+      const id = match[1]!;
+      if (inFlight.has(id)) continue;
+      if (match[2] !== undefined || !known.has(id)) {
+        if (await unlinkIfPresent(path.join(dir, name))) removedFiles += 1;
+      } else {
+        present.add(id);
+      }
+    }
+    let missingKeys = 0;
+    const now = clock.now();
+    for (const id of keys.presentIds()) {
+      if (present.has(id) || inFlight.has(id) || existsSync(finalPath(id))) continue;
+      if (keys.markMissing({ id, at: now })) missingKeys += 1;
+    }
+    return { removedFiles, missingKeys };
+  }
+
+  return { write, createReadStream, readAll, remove, removeByOwner, has, sweep };
+}
+
+export type DocumentStore = ReturnType<typeof createDocumentStore>;
