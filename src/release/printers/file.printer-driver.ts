@@ -73,7 +73,7 @@ export function createFilePrinterDriver({
       await rm(tempPath, { force: true });
       throw createPrinterNotReadyError({ message: 'The print folder could not be written.', cause });
     }
-    return { printerJobRef: name };
+    return { printerJobRef: name, substitutedOptions: [] };
   }
 
   async function status(ref: string): Promise<FollowUpdate> {

@@ -62,6 +62,12 @@ export type SubmitResult = {
    * a restarted follower can resume with `status(ref)` / `follow(ref)`. Short ASCII, ≤ 512 chars.
    */
   printerJobRef: string;
+  /**
+   * Options the printer does not support and that were changed to what it does (e.g. `sides`
+   * printed one-sided, `colorMode` printed monochrome, `media` left to the printer's default).
+   * Empty when the job prints exactly as asked.
+   */
+  substitutedOptions: Array<keyof PrintOptions>;
 };
 
 export type FollowState = 'pending' | 'processing' | 'completed' | 'aborted' | 'canceled' | 'unknown';
