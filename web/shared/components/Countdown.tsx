@@ -58,13 +58,15 @@ export function Countdown({ seconds, onExpire, warnAt = 30, extendBy = seconds, 
   const warning = remaining <= warnSeconds;
   return (
     <div class={warning ? 'countdown countdown--warning' : 'countdown'}>
-      <p class="countdown__time" role="timer" aria-live="off">
+      <p class="countdown__time">
         {warning && (
           <span class="countdown__icon" aria-hidden="true">
-            ⏰{' '}
+            ⚠{' '}
           </span>
         )}
-        {t('countdown.remaining', { time: format.clock(remaining) })}
+        <span role="timer" aria-live="off">
+          {t('countdown.remaining', { time: format.clock(remaining) })}
+        </span>
       </p>
       {warning && <p class="countdown__warning">{t('countdown.hint')}</p>}
       <Button variant={warning ? 'primary' : 'secondary'} onClick={extend}>
