@@ -14,6 +14,23 @@ import type { Logger } from './shared/logger.ts';
 import { createMetrics, type Metrics } from './shared/metrics.ts';
 import { checkHealth } from './shared/health.ts';
 import { isAppError, createInternalError, createNotFoundError } from './shared/errors.ts';
+import cookie from '@fastify/cookie';
+import path from 'node:path';
+import { createDocumentStore, type DocumentStore } from './shared/store/document-store.ts';
+import { loadOrCreateMasterKey } from './shared/store/master-key.ts';
+import { createSpoolRepository } from './spool/spool.repository.ts';
+import { createSpoolService, type NormalizeFn, type RenderPreviewFn, type SpoolService } from './spool/spool.usecases.ts';
+import { createTerminalResolver } from './spool/terminals.ts';
+import { spoolRoutes } from './spool/spool.routes.ts';
+import { createNormalizerPool, normalizeDocument } from './spool/formats/normalize.ts';
+import { createPreviewPool, renderPreview } from './spool/previews/previews.ts';
+import { createLedger } from './quota/ledger.ts';
+import { createReleaseRepository } from './release/release.repository.ts';
+import { createReleaseService, type ReleaseService } from './release/release.usecases.ts';
+import { createCodeGuard } from './release/code-guard.ts';
+import { createPrinterDrivers } from './release/release.drivers.ts';
+import { releaseRoutes } from './release/release.routes.ts';
+import type { PrinterDriver } from './release/printers/printer-driver.ts';
 
 export type AppDeps = {
   config: Config;
@@ -23,9 +40,13 @@ export type AppDeps = {
   logger: Logger;
   /** Where the built web pages are; omitted in tests that do not serve pages. */
   webDistDir?: string;
+  /** Replaces the printers from the configuration (tests with a real ippeveprinter). */
+  printerDrivers?: Map<string, PrinterDriver>;
+  /** How often the release follower polls printers, ms. Default 1000. */
+  followIntervalMs?: number;
 };
 
-export type App = FastifyInstance & { metrics: Metrics };
+export type App = FastifyInstance & { metrics: Metrics; spool: SpoolService; release: ReleaseService; store: DocumentStore };
 
 /**
  * Builds the whole application from its dependencies. Never listens: `server.ts` does, tests use
@@ -46,6 +67,55 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const metrics = createMetrics();
   app.decorate('metrics', metrics);
+  await app.register(cookie);
+
+  // Domains, composed once here: stores and pools are per app, closed with it.
+  const masterKey = loadOrCreateMasterKey({ dataDir: config.dataDir, configuredKey: config.masterKey });
+  const store = createDocumentStore({ db, dir: path.join(config.dataDir, 'documents'), masterKey, random: deps.random, clock: deps.clock });
+  const normalizerPool = createNormalizerPool({ size: 1 });
+  const previewPool = createPreviewPool({ size: 1 });
+  const normalize: NormalizeFn = (args) =>
+    normalizeDocument({ ...args, media: args.media === 'na_letter_8.5x11in' ? 'na_letter_8.5x11in' : 'iso_a4_210x297mm', pool: normalizerPool });
+  const preview: RenderPreviewFn = async ({ pdf, page, widthPx }) => (await renderPreview({ pdf, page, widthPx, pool: previewPool })).image;
+  const spoolRepo = createSpoolRepository({ db });
+  const drivers = deps.printerDrivers ?? (await createPrinterDrivers({ config, clock: deps.clock, random: deps.random }));
+  let release: ReleaseService | undefined;
+  const spool = createSpoolService({
+    config,
+    repo: spoolRepo,
+    store,
+    normalize,
+    renderPreview: preview,
+    resolver: createTerminalResolver({ config }),
+    clock: deps.clock,
+    random: deps.random,
+    logger,
+    onJobHeld: (job) => {
+      if (config.sites.find((site) => site.id === job.siteId)?.autoRelease) release?.autoRelease(job);
+    },
+  });
+  const releaseRepo = createReleaseRepository({ db });
+  release = createReleaseService({
+    config,
+    db,
+    spool,
+    spoolRepo,
+    repo: releaseRepo,
+    ledger: createLedger({ db }),
+    guard: createCodeGuard({ repo: releaseRepo, clock: deps.clock, logger }),
+    drivers,
+    clock: deps.clock,
+    random: deps.random,
+    logger,
+    followIntervalMs: deps.followIntervalMs,
+  });
+  app.decorate('spool', spool);
+  app.decorate('release', release);
+  app.decorate('store', store);
+  app.addHook('onClose', async () => {
+    await release.close();
+    await Promise.allSettled([normalizerPool.close(), previewPool.close(), ...[...drivers.values()].map((d) => d.close?.())]);
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -121,6 +191,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       };
     },
   );
+
+  await app.register(spoolRoutes, { config, spool, clock: deps.clock });
+  await app.register(releaseRoutes, { prefix: '/api/release', release, spool, clock: deps.clock });
 
   if (deps.webDistDir) {
     const { webRoutes } = await import('./web/web.routes.ts');

@@ -156,6 +156,44 @@ export const QuotaConfig = z
   })
   .strict();
 
+export const ReleaseConfig = z
+  .object({
+    stationIdleSeconds: z
+      .number()
+      .int()
+      .min(15)
+      .max(600)
+      .default(60)
+      .describe('A station logs the citizen out after this many seconds without input. Default: 60.'),
+    failuresBeforeDelay: z
+      .number()
+      .int()
+      .min(1)
+      .default(3)
+      .describe('Wrong codes at one station before each further try has to wait (growing delay). Default: 3.'),
+    failuresBeforeLock: z
+      .number()
+      .int()
+      .min(2)
+      .default(10)
+      .describe('Wrong codes at one station within the lock time that lock the station and alert staff. Default: 10.'),
+    lockMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .default(15)
+      .describe('How long a station stays locked, and the window wrong codes are counted in, in minutes. Default: 15.'),
+    siteFailuresPerHour: z
+      .number()
+      .int()
+      .min(1)
+      .default(12)
+      .describe(
+        'Wrong codes the whole site accepts per rolling hour; beyond it code entry pauses at every station (QR still works). Default: 12.',
+      ),
+  })
+  .strict();
+
 export const QuickLinkConfig = z
   .object({
     title: localized,
@@ -184,6 +222,7 @@ export const SiteConfig = z
       .default(4)
       .describe('How long a held print job waits for release before it is deleted, in hours. Default: 4.'),
     quota: QuotaConfig.default(QuotaConfig.parse({})).describe('Free page quota of this site.'),
+    release: ReleaseConfig.default(ReleaseConfig.parse({})).describe('Release station: idle logout and limits against guessing codes.'),
     quickLinks: z.array(QuickLinkConfig).default([]).describe('City service tiles on the terminal start page.'),
     autoRelease: z
       .boolean()
@@ -310,3 +349,4 @@ export type ScannerConfig = z.infer<typeof ScannerConfig>;
 export type TerminalConfig = z.infer<typeof TerminalConfig>;
 export type LimitsConfig = z.infer<typeof LimitsConfig>;
 export type QuotaConfig = z.infer<typeof QuotaConfig>;
+export type ReleaseConfig = z.infer<typeof ReleaseConfig>;

@@ -5,7 +5,7 @@ import { Config } from './config.schema.ts';
 import { demoConfig } from './demo-config.ts';
 
 export { Config } from './config.schema.ts';
-export type { SiteConfig, PrinterConfig, ScannerConfig, TerminalConfig } from './config.schema.ts';
+export type { SiteConfig, PrinterConfig, ScannerConfig, TerminalConfig, ReleaseConfig, QuotaConfig, LimitsConfig } from './config.schema.ts';
 
 /** Thrown when the configuration cannot be used; `message` lists every problem, one per line. */
 export class ConfigError extends Error {

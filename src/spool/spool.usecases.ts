@@ -1,4 +1,4 @@
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Config, SiteConfig } from '../config/config.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
@@ -113,15 +113,14 @@ export function createSpoolService(deps: SpoolDeps) {
     repo.deleteJob(jobId);
   }
 
-  function limitBytes(maxBytes: number, alreadyUsed: number) {
+  /** Passes the stream through and fails with spool.too_large as soon as the job exceeds the limit. */
+  async function* limitBytes(stream: Readable, maxBytes: number, alreadyUsed: number): AsyncGenerator<Buffer> {
     let seen = alreadyUsed;
-    return new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        seen += chunk.length;
-        if (seen > maxBytes) callback(createTooLargeError({ details: { maxBytes } }));
-        else callback(null, chunk);
-      },
-    });
+    for await (const chunk of stream) {
+      seen += (chunk as Buffer).length;
+      if (seen > maxBytes) throw createTooLargeError({ details: { maxBytes } });
+      yield chunk as Buffer;
+    }
   }
 
   async function markHeld(job: PrintJob): Promise<PrintJob> {
@@ -243,7 +242,7 @@ export function createSpoolService(deps: SpoolDeps) {
       const owner = storeOwnerOfJob(jobId);
       let rawId: string | undefined;
       try {
-        const raw = await store.write({ kind: 'raw', ownerId: owner, source: stream.pipe(limitBytes(limits.maxUploadBytes, job.sizeBytes)) });
+        const raw = await store.write({ kind: 'raw', ownerId: owner, source: limitBytes(stream, limits.maxUploadBytes, job.sizeBytes) });
         rawId = raw.id;
         const normalized = await deps.normalize({
           source: store.createReadStream(raw.id),
@@ -307,6 +306,10 @@ export function createSpoolService(deps: SpoolDeps) {
     },
 
     getJob: (id: number) => repo.getJob(id),
+    findSessionByQrToken: (qrToken: string) => repo.findSessionByQrToken(qrToken),
+    /** Sessions whose code is live: current, or with jobs still waiting. */
+    findLiveSessionsByCode: ({ siteId, code }: { siteId: string; code: string }) =>
+      repo.findLiveSessionsByCode({ siteId, code, now: clock.now() }),
     requireJob,
     getSession: (id: string) => repo.getSession(id),
 
