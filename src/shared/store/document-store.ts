@@ -175,14 +175,15 @@ export function createDocumentStore({ db, dir, masterKey, random, clock, segment
     const record = keys.get(id);
     if (!record) throw createDocumentNotFoundError();
     if (record.missingAt !== null) throw createDocumentMissingError();
+    const key = unwrapDocumentKey({ masterKey, wrappedKey: record.wrappedKey, documentId: id });
     let file: FileHandle;
     try {
       file = await open(finalPath(id), 'r');
     } catch (error) {
+      key.fill(0);
       if (isErrno(error, 'ENOENT')) throw createDocumentMissingError();
       throw error;
     }
-    const key = unwrapDocumentKey({ masterKey, wrappedKey: record.wrappedKey, documentId: id });
     try {
       let total = 0;
       for await (const chunk of decryptSegments({ source: byteSourceFromFile(file), key, documentId: id })) {
