@@ -84,6 +84,7 @@ describe.each(shells)('the $name page', ({ path, titleKey }) => {
     expect(await htmlAttributes(page)).toEqual({ lang: 'de', dir: 'ltr' });
     await expect.poll(() => page.locator('h1').textContent()).toBe(de[titleKey]);
     await expect.poll(() => page.locator('header').textContent()).toContain(ctx.config.sites[0]!.name);
+    expect(await page.title()).toBe(`${de[titleKey]} – ${ctx.config.sites[0]!.name}`);
     expect(await page.locator('main').count()).toBe(1);
     expect(await page.locator('footer').count()).toBe(1);
     expect(await axeViolations(page)).toEqual([]);
@@ -127,6 +128,15 @@ describe.each(shells)('the $name page', ({ path, titleKey }) => {
 });
 
 describe('page frame', () => {
+  test('a language chosen on a page opened with ?lang= survives a reload', async () => {
+    const { page } = await openPage('/station?lang=ar');
+    await page.getByRole('button', { name: 'Deutsch' }).click();
+    await expect.poll(() => htmlAttributes(page)).toEqual({ lang: 'de', dir: 'ltr' });
+    expect(new URL(page.url()).searchParams.get('lang')).toBe('de');
+    await page.reload();
+    await expect.poll(() => page.locator('h1').textContent()).toBe(de['station.title']);
+  });
+
   test('the first Tab reaches the skip link, which moves focus to the main content', async () => {
     const { page } = await openPage('/station');
     await page.keyboard.press('Tab');
