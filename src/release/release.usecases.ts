@@ -49,6 +49,7 @@ export type JobOutcome = { jobId: number; started: boolean; errorCode?: string; 
 export function createReleaseService(deps: ReleaseDeps) {
   const { config, db, spool, spoolRepo, repo, ledger, guard, drivers, clock, random, logger } = deps;
   const following = new Map<number, Promise<void>>();
+  const sends = new Set<Promise<void>>();
   const abort = new AbortController();
 
   function stationOf(printerId: string): { site: SiteConfig; printer: PrinterConfig; driver: PrinterDriver } {
@@ -191,7 +192,9 @@ export function createReleaseService(deps: ReleaseDeps) {
       })();
       if (attemptId === undefined) return { jobId: job.id, started: false, errorCode: 'spool.job_not_held' };
       logger.info({ jobId: job.id, attemptId, printer: printerId, impressions, cost }, 'print attempt started');
-      void send(attemptId, driver);
+      const sending = send(attemptId, driver);
+      sends.add(sending);
+      void sending.finally(() => sends.delete(sending));
       return { jobId: job.id, started: true };
     } catch (error) {
       if (isAppError(error)) {
@@ -308,12 +311,12 @@ export function createReleaseService(deps: ReleaseDeps) {
 
     /** Waits for every attempt being followed (tests). */
     async settled() {
-      while (following.size > 0) await Promise.allSettled([...following.values()]);
+      while (following.size > 0 || sends.size > 0) await Promise.allSettled([...following.values(), ...sends]);
     },
 
     async close() {
       abort.abort();
-      await Promise.allSettled([...following.values()]);
+      await Promise.allSettled([...sends, ...following.values()]);
     },
   };
 }
