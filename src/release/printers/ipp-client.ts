@@ -16,9 +16,9 @@ import { createPrinterRejectedError, createPrinterUnreachableError } from './pri
  * - `ipp.parse` prints a console line for every out-of-band value (`no-value`, `unknown`,
  *   e.g. ippeveprinter's `time-at-completed` of a running job). We replace its
  *   `handleUnknownTag` hook, once, with a silent version that still consumes the value bytes.
- * - `ipp.serialize` encodes `media` values missing from its built-in keyword list (most PWG
- *   self-describing names, e.g. `iso_a5_148x210mm`) as `name`, which printers reject. Job
- *   attributes that must be keywords are appended as raw keyword attributes instead (`rawKeywords`).
+ * - `ipp.serialize` encodes a `media` value missing from its built-in list of 500 names (newer
+ *   or vendor PWG names such as `oe_photo-l_3.5x5in`, `custom_…`) as `name`, which printers
+ *   reject. `media` is therefore always appended as a raw keyword attribute (`rawKeywords`).
  * - `ipp.serialize` throws strings (not Errors) for unknown attribute names and crashes on
  *   `textWithLanguage`; we only send attributes it knows, and wrap whatever it throws.
  * - `ipp.parse` decodes dateTime with the month off by one; Druckpunkt reads no dates.
@@ -44,6 +44,11 @@ export type IppMessage = {
 
 const ipp = createRequire(import.meta.url)('ipp') as IppPackage;
 ipp.parse.handleUnknownTag = (_tag, _name, length, read) => (length ? read(length) : undefined);
+
+/** Decodes an IPP message with the `ipp` package (silent about out-of-band values). */
+export function decodeIppMessage(buffer: Buffer): IppMessage {
+  return ipp.parse(buffer);
+}
 
 const TAG_KEYWORD = 0x44;
 const END_OF_ATTRIBUTES = 0x03;

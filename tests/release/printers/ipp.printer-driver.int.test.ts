@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { createIppClient, firstGroup } from '../../../src/release/printers/ipp-client.ts';
 import { createIppPrinterDriver } from '../../../src/release/printers/ipp.printer-driver.ts';
 import type { PrinterDriver } from '../../../src/release/printers/printer-driver.ts';
 import { startIppEvePrinter, type IppEvePrinterPeer } from './ippeveprinter-peer.ts';
@@ -63,6 +64,33 @@ describe('ipp printer driver against a real ippeveprinter', () => {
     expect(final).toMatchObject({ state: 'completed', pagesCompleted: 6 });
     expect(await peer.receivedFiles()).toEqual([expect.stringMatching(/^1-.*\.urf$/)]);
     expect(await peer.receivedPages()).toEqual([6]);
+  });
+
+  test('the printer gets the copies, sides, media, opaque job name and Druckpunkt as user', async () => {
+    const { peer, driver } = await printer({ formats: ['application/pdf'], duplex: true });
+    const { printerJobRef, substitutedOptions } = await driver.submit({
+      pdf: await makeTestPdf({ pages: 2 }),
+      pages: 2,
+      options: contractOptions({ copies: 3, sides: 'two-sided-short-edge', media: 'iso_dl_110x220mm', jobName: 'Druckpunkt 7' }),
+    });
+    expect(substitutedOptions).toEqual([]);
+    await driver.follow(printerJobRef, { intervalMs: 50 });
+
+    // Read the job back from the printer with a separate client.
+    const client = createIppClient({ uri: peer.uri });
+    const response = await client.execute({
+      operation: 'Get-Job-Attributes',
+      operation_attributes: { 'job-id': (JSON.parse(printerJobRef) as { id: number }).id },
+    });
+    await client.close();
+    expect(firstGroup(response['job-attributes-tag'])).toMatchObject({
+      copies: 3,
+      sides: 'two-sided-short-edge',
+      media: 'iso_dl_110x220mm',
+      'job-name': 'Druckpunkt 7',
+      'job-originating-user-name': 'druckpunkt',
+      'document-format-supplied': 'application/pdf',
+    });
   });
 
   test('a printer that takes no format Druckpunkt can produce refuses with printer.format_unsupported', async () => {

@@ -103,12 +103,15 @@ export async function startIppEvePrinter({
   formats,
   command = ENGINE_REPORTING_PAGES,
   keepFiles = true,
+  duplex = false,
 }: {
   /** document-format-supported, e.g. ['application/pdf'] or ['image/pwg-raster']. */
   formats: string[];
   /** The text of a shell script run per job (see ENGINE_REPORTING_PAGES). */
   command?: string;
   keepFiles?: boolean;
+  /** `-2`: the printer lists two-sided printing. */
+  duplex?: boolean;
 }): Promise<IppEvePrinterPeer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'dp-ippeve-'));
   const spoolDir = path.join(dir, 'spool');
@@ -124,6 +127,7 @@ export async function startIppEvePrinter({
   const port = await freePort();
   const args = ['-n', 'localhost', '-p', String(port), '-r', 'off', '-d', spoolDir, '-f', formats.join(','), '-c', commandPath];
   if (keepFiles) args.push('-k');
+  if (duplex) args.push('-2');
   args.push(`Druckpunkt Test ${port}`);
   const child = spawn('ippeveprinter', args, {
     env: { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: busAddress, DBUS_SESSION_BUS_ADDRESS: busAddress },
