@@ -1,5 +1,5 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { requireCommand } from './process.ts';
 
 /** Debian's chromium; playwright-core never downloads a browser of its own here. */
@@ -21,6 +21,11 @@ const CHROMIUM_ARGS = [
 
 export interface ChromiumPeer {
   browser: Browser;
+  /**
+   * A page in a fresh browser context (own cookies and storage). axe needs pages from an
+   * explicit context: `browser.newPage()` pages make AxeBuilder throw.
+   */
+  newPage: (options?: BrowserContextOptions) => Promise<Page>;
   stop: () => Promise<void>;
 }
 
@@ -28,7 +33,11 @@ export interface ChromiumPeer {
 export async function launchChromium({ timeoutMs = 30_000 }: { timeoutMs?: number } = {}): Promise<ChromiumPeer> {
   const executablePath = requireCommand('chromium', 'chromium');
   const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS, timeout: timeoutMs });
-  return { browser, stop: () => browser.close() };
+  return {
+    browser,
+    newPage: async (options) => await (await browser.newContext(options)).newPage(),
+    stop: () => browser.close(),
+  };
 }
 
 export interface A11yViolation {
@@ -49,7 +58,10 @@ export interface A11yResult {
 /** WCAG 2.1 A and AA, the level BITV 2.0 requires. */
 export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-/** Runs axe-core on `page` with the WCAG 2.1 AA rules and returns violations formatted readably. */
+/**
+ * Runs axe-core on `page` with the WCAG 2.1 AA rules and returns violations formatted readably.
+ * The page must come from `browser.newContext()` (or `ChromiumPeer.newPage`).
+ */
 export async function checkA11y(
   page: Page,
   { include, exclude, disableRules = [] }: { include?: string; exclude?: string; disableRules?: string[] } = {},

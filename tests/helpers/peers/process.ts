@@ -123,8 +123,20 @@ export function spawnLogged({
       await exited;
       clearTimeout(timer);
     }
-    // Children of the leader (a print command, a filter) may outlive it; end them too.
+    // Children of the leader (a print command, a filter) may outlive it; end them too and wait
+    // (briefly) until the group is empty, so a test can rely on nothing being left.
     signalGroup('SIGKILL');
+    const deadline = Date.now() + 2_000;
+    while (groupExists() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+  const groupExists = () => {
+    if (child.pid === undefined) return false;
+    try {
+      process.kill(-child.pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
   };
   return { child, pid: child.pid ?? -1, logFile, exited, hasExited: () => done, signal: signalGroup, stop };
 }
