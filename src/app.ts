@@ -44,6 +44,11 @@ export type AppDeps = {
   printerDrivers?: Map<string, PrinterDriver>;
   /** How often the release follower polls printers, ms. Default 1000. */
   followIntervalMs?: number;
+  /**
+   * Start the conversion and preview workers now instead of on the first job (about 1–2 s each),
+   * so the first citizen's job is not the slow one. The server does; most tests do not.
+   */
+  warmPools?: boolean;
 };
 
 export type App = FastifyInstance & { metrics: Metrics; spool: SpoolService; release: ReleaseService; store: DocumentStore };
@@ -58,8 +63,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     loggerInstance: logger,
     trustProxy: config.server.trustProxy,
     bodyLimit: 1024 * 1024,
-    // Request ids only, never the URL's query string (codes) — see logger serializers.
-    disableRequestLogging: false,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -74,6 +77,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const store = createDocumentStore({ db, dir: path.join(config.dataDir, 'documents'), masterKey, random: deps.random, clock: deps.clock });
   const normalizerPool = createNormalizerPool({ size: 1 });
   const previewPool = createPreviewPool({ size: 1 });
+  if (deps.warmPools) {
+    // In the background: the server answers at once; a job in the first seconds just waits.
+    void Promise.all([normalizerPool.warm({ memoryMb: config.limits.processingMemoryMb }), previewPool.warm({ memoryMb: 256 })]).catch(
+      (error: unknown) => logger.error({ err: error }, 'warming the workers failed'),
+    );
+  }
   const normalize: NormalizeFn = (args) =>
     normalizeDocument({ ...args, media: args.media === 'na_letter_8.5x11in' ? 'na_letter_8.5x11in' : 'iso_a4_210x297mm', pool: normalizerPool });
   const preview: RenderPreviewFn = async ({ pdf, page, widthPx }) => (await renderPreview({ pdf, page, widthPx, pool: previewPool })).image;

@@ -44,8 +44,14 @@ export async function startServer({ env = process.env }: { env?: NodeJS.ProcessE
     random: createSystemRandom(),
     logger,
     webDistDir,
+    warmPools: true,
   });
+  // Before listening: nothing may arrive while half-received jobs and stray files are cleared.
+  const recovered = await app.spool.recoverAfterRestart();
+  const sweep = await app.store.sweep();
   await app.listen({ host: config.server.host, port: config.server.port });
+  const resumed = await app.release.resumeAfterRestart();
+  logger.info({ ...recovered, ...sweep, ...resumed }, 'start-up recovery done');
   logger.info({ startupMs: Math.round(performance.now() - startedAt) }, 'Druckpunkt is ready');
   installShutdown({ app, db, logger, graceMs: config.server.shutdownGraceSeconds * 1000 });
   return { app, db, config };
