@@ -94,7 +94,7 @@ export type FollowOptions = {
   signal?: AbortSignal;
   /** Poll interval. Default 1000 ms. */
   intervalMs?: number;
-  /** Called on every poll whose state or page count differs from the previous one. */
+  /** Called on the first poll and on every poll whose state, page count or reasons changed. */
   onUpdate?(update: FollowUpdate): void;
   /**
    * How long the printer may stay unreachable while following before `follow` rejects with

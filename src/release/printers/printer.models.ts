@@ -126,7 +126,12 @@ export async function followByPolling({
       if (clock.now() - unreachableSince >= unreachableToleranceMs) throw error;
     }
     if (update) {
-      if (!previous || previous.state !== update.state || previous.pagesCompleted !== update.pagesCompleted) {
+      if (
+        !previous ||
+        previous.state !== update.state ||
+        previous.pagesCompleted !== update.pagesCompleted ||
+        previous.reasons.join() !== update.reasons.join()
+      ) {
         onUpdate?.(update);
       }
       previous = update;
