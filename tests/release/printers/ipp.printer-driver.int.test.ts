@@ -2,14 +2,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { createIppClient, firstGroup } from '../../../src/release/printers/ipp-client.ts';
 import { createIppPrinterDriver } from '../../../src/release/printers/ipp.printer-driver.ts';
 import type { PrinterDriver } from '../../../src/release/printers/printer-driver.ts';
-import { startIppEvePrinter, type IppEvePrinterPeer } from './ippeveprinter-peer.ts';
+import { startPrinterUnderTest, type PrinterUnderTest } from './print-engine.ts';
 import { contractOptions, runPrinterDriverContract } from './printer-driver.contract.ts';
 import { makeTestPdf } from './test-pdf.ts';
 
-let pdfPrinter: IppEvePrinterPeer;
+let pdfPrinter: PrinterUnderTest;
 
 beforeAll(async () => {
-  pdfPrinter = await startIppEvePrinter({ formats: ['application/pdf'] });
+  pdfPrinter = await startPrinterUnderTest({ formats: ['application/pdf'] });
 });
 afterAll(async () => {
   await pdfPrinter?.stop();
@@ -23,10 +23,10 @@ runPrinterDriverContract({
 });
 
 describe('ipp printer driver against a real ippeveprinter', () => {
-  const peers: IppEvePrinterPeer[] = [];
+  const peers: PrinterUnderTest[] = [];
   const drivers: PrinterDriver[] = [];
-  async function printer(options: Parameters<typeof startIppEvePrinter>[0]) {
-    const peer = await startIppEvePrinter(options);
+  async function printer(options: Parameters<typeof startPrinterUnderTest>[0]) {
+    const peer = await startPrinterUnderTest(options);
     peers.push(peer);
     const driver = createIppPrinterDriver({ id: 'ipp-test', uri: peer.uri, timeoutSeconds: 3 });
     drivers.push(driver);
@@ -50,7 +50,7 @@ describe('ipp printer driver against a real ippeveprinter', () => {
     expect(final).toMatchObject({ state: 'completed', pagesCompleted: 3 });
     // ippeveprinter's raster printer is monochrome only: colour was asked and substituted.
     expect(substitutedOptions).toEqual(['colorMode']);
-    expect(await peer.receivedFiles()).toEqual([expect.stringMatching(/^1-.*\.pwg$/)]);
+    expect(await peer.receivedNames()).toEqual([expect.stringMatching(/^1-.*\.pwg$/)]);
     expect(await peer.receivedPages()).toEqual([3]);
   });
 
@@ -62,12 +62,12 @@ describe('ipp printer driver against a real ippeveprinter', () => {
     const final = await driver.follow(printerJobRef, { intervalMs: 50 });
 
     expect(final).toMatchObject({ state: 'completed', pagesCompleted: 6 });
-    expect(await peer.receivedFiles()).toEqual([expect.stringMatching(/^1-.*\.urf$/)]);
+    expect(await peer.receivedNames()).toEqual([expect.stringMatching(/^1-.*\.urf$/)]);
     expect(await peer.receivedPages()).toEqual([6]);
   });
 
   test('the printer gets the copies, sides, media, opaque job name and Druckpunkt as user', async () => {
-    const { peer, driver } = await printer({ formats: ['application/pdf'], duplex: true });
+    const { peer, driver } = await printer({ formats: ['application/pdf'], extraArgs: ['-2'] });
     const { printerJobRef, substitutedOptions } = await driver.submit({
       pdf: await makeTestPdf({ pages: 2 }),
       pages: 2,
@@ -99,13 +99,13 @@ describe('ipp printer driver against a real ippeveprinter', () => {
     await expect(driver.submit({ pdf: await makeTestPdf({ pages: 1 }), pages: 1, options: contractOptions() })).rejects.toMatchObject({
       code: 'printer.format_unsupported',
     });
-    expect(await peer.receivedFiles()).toEqual([]);
+    expect(await peer.receivedNames()).toEqual([]);
   });
 
   test('a job whose print command fails ends aborted with the pages the printer reported done', async () => {
     const { driver } = await printer({
       formats: ['application/pdf'],
-      command: '#!/bin/sh\necho "ATTR: job-impressions-completed=1" >&2\nexit 1\n',
+      script: '#!/bin/sh\necho "ATTR: job-impressions-completed=1" >&2\nexit 1\n',
     });
     const { printerJobRef } = await driver.submit({ pdf: await makeTestPdf({ pages: 3 }), pages: 3, options: contractOptions() });
 
@@ -116,11 +116,12 @@ describe('ipp printer driver against a real ippeveprinter', () => {
   });
 
   test('a printer killed mid-job is reported unreachable by status, follow and readiness', async () => {
-    const { peer, driver } = await printer({ formats: ['application/pdf'], command: '#!/bin/sh\nsleep 30\n' });
+    const { peer, driver } = await printer({ formats: ['application/pdf'], script: '#!/bin/sh\n# Outlives the test by a few seconds at most once the printer is killed.\nexec sleep 8\n' });
     const { printerJobRef } = await driver.submit({ pdf: await makeTestPdf({ pages: 2 }), pages: 2, options: contractOptions() });
     await expect.poll(async () => (await driver.status(printerJobRef)).state, { interval: 50, timeout: 5000 }).toBe('processing');
 
-    await peer.kill();
+    peer.kill('SIGKILL');
+    await peer.exited;
 
     await expect(driver.status(printerJobRef)).rejects.toMatchObject({ code: 'printer.unreachable' });
     await expect(driver.follow(printerJobRef, { intervalMs: 50, unreachableToleranceMs: 300 })).rejects.toMatchObject({
@@ -133,7 +134,7 @@ describe('ipp printer driver against a real ippeveprinter', () => {
     // The "engine" reports an empty paper tray after its first job, as a real printer would.
     const { peer, driver } = await printer({
       formats: ['application/pdf'],
-      command: '#!/bin/sh\necho "STATE: +media-empty" >&2\nexit 0\n',
+      script: '#!/bin/sh\necho "STATE: +media-empty" >&2\nexit 0\n',
     });
     const { printerJobRef } = await driver.submit({ pdf: await makeTestPdf({ pages: 1 }), pages: 1, options: contractOptions() });
     await driver.follow(printerJobRef, { intervalMs: 50 });
@@ -147,7 +148,7 @@ describe('ipp printer driver against a real ippeveprinter', () => {
       code: 'printer.not_ready',
       details: { blocking: ['media-empty'] },
     });
-    expect(await peer.receivedFiles()).toHaveLength(1);
+    expect(await peer.receivedNames()).toHaveLength(1);
   });
 
   test('a job the printer has forgotten is reported unknown, never completed', async () => {
@@ -169,7 +170,7 @@ describe('ipp printer driver against a real ippeveprinter', () => {
   });
 
   test('cancelling a running job ends it canceled', async () => {
-    const { driver } = await printer({ formats: ['application/pdf'], command: '#!/bin/sh\nsleep 2\n' });
+    const { driver } = await printer({ formats: ['application/pdf'], script: '#!/bin/sh\nsleep 2\n' });
     const { printerJobRef } = await driver.submit({ pdf: await makeTestPdf({ pages: 2 }), pages: 2, options: contractOptions() });
     await expect.poll(async () => (await driver.status(printerJobRef)).state, { interval: 50, timeout: 5000 }).toBe('processing');
 
@@ -180,7 +181,8 @@ describe('ipp printer driver against a real ippeveprinter', () => {
 
   test('an address where no printer listens is unreachable, and submit says so', async () => {
     const { peer, driver } = await printer({ formats: ['application/pdf'] });
-    await peer.kill();
+    peer.kill('SIGKILL');
+    await peer.exited;
 
     expect((await driver.readiness()).state).toBe('unreachable');
     await expect(driver.submit({ pdf: await makeTestPdf({ pages: 1 }), pages: 1, options: contractOptions() })).rejects.toMatchObject({
