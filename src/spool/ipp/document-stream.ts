@@ -3,42 +3,31 @@
  * consuming it, decompress gzip while streaming, throw it away after a refused request, and give
  * up on a client that stops sending. The data is never collected in memory.
  */
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { IppDecodeError, Status } from './codec/index.ts';
 import { ippError } from './ipp.errors.ts';
 import type { Compression } from './job-template.ts';
 
-/** Resolves to whether the stream has at least one byte; that byte stays readable. */
-export function hasData(stream: Readable): Promise<boolean> {
-  return new Promise((resolve, reject) => {
-    const done = (result: boolean | Error) => {
-      stream.off('readable', onReadable);
-      stream.off('end', onEnd);
-      stream.off('error', onError);
-      if (result instanceof Error) reject(result);
-      else resolve(result);
-    };
-    const onReadable = () => {
-      const chunk: unknown = stream.read();
-      if (chunk === null) {
-        if (stream.readableEnded) done(false);
-        return;
-      }
-      const buffer = chunk as Buffer;
-      stream.unshift(buffer);
-      if (buffer.length > 0) done(true);
-    };
-    const onEnd = () => done(false);
-    const onError = (error: Error) => done(error);
-    if (stream.readableEnded) {
-      resolve(false);
-      return;
+/**
+ * Waits for the first byte of the document. Resolves null when there is none; otherwise a stream
+ * of the whole document (first chunk included) that still pulls from the source on demand.
+ */
+export async function peekDocument(stream: Readable): Promise<Readable | null> {
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let first = await iterator.next();
+  while (!first.done && first.value.length === 0) first = await iterator.next();
+  if (first.done) return null;
+  const firstChunk = first.value;
+  async function* rest(): AsyncGenerator<Buffer> {
+    yield firstChunk;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
     }
-    stream.on('readable', onReadable);
-    stream.on('end', onEnd);
-    stream.on('error', onError);
-  });
+  }
+  return Readable.from(rest(), { objectMode: false });
 }
 
 /** gzip documents are inflated as they stream; corrupt data fails with client-error-compression-error. */

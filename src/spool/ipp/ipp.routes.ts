@@ -127,13 +127,14 @@ export async function ippRoutes(fastify: FastifyInstance, options: IppRoutesOpti
     let status: number;
     const guarded = document.pipe(idleGuard(idleTimeoutMs));
     document.on('error', (error) => guarded.destroy(error));
+    let ctx: OperationContext | undefined;
     try {
       const checked = checkRequest(message);
       const site = config.sites.find((s) => s.id === request.params.siteId);
       if (!site) throw ippError(Status.clientErrorNotFound, 'There is no such print queue.');
       const host = hostOf(request);
       const printerUri = `ipp://${host}/ipp/print/${site.id}`;
-      const ctx: OperationContext = {
+      ctx = {
         request: message,
         operation: checked.operation,
         jobGroup: checked.jobGroup,
@@ -186,7 +187,7 @@ export async function ippRoutes(fastify: FastifyInstance, options: IppRoutesOpti
 
     // Whatever document data the operation did not take is read and dropped, within limits;
     // otherwise the connection is closed after the answer.
-    const drained = await discardRest(guarded, { maxBytes: config.limits.maxUploadBytes, idleMs: idleTimeoutMs });
+    const drained = await discardRest(ctx?.document ?? guarded, { maxBytes: config.limits.maxUploadBytes, idleMs: idleTimeoutMs });
     count(operationName, status);
     return sendIpp(reply, {
       version,

@@ -24,7 +24,7 @@ export type OperationContext = {
   operation: IppGroup;
   /** The first job-attributes group, if the client sent one (job template attributes). */
   jobGroup: IppGroup | undefined;
-  /** Document data after the IPP header; empty for most operations. */
+  /** Document data after the IPP header; empty for most operations. Replaced once an operation peeks at it. */
   document: Readable;
   site: SiteConfig;
   caps: QueueCapabilities;

@@ -8,7 +8,7 @@ import type { PrintJob } from '../../spool.models.ts';
 import { ippError } from '../ipp.errors.ts';
 import { ippJobState, jobStateReasons, jobUri } from '../job-attributes.ts';
 import { readDocumentAttributes, readJobCreation, statusFor, type Compression } from '../job-template.ts';
-import { asCompressionError, decompress, hasData } from '../document-stream.ts';
+import { asCompressionError, decompress, peekDocument } from '../document-stream.ts';
 import type { OperationContext, OperationHandler, OperationResult } from './context.ts';
 import { requireOwnJob, targetJob } from './job-lookup.ts';
 
@@ -39,6 +39,14 @@ async function receiveDocument(
   }
 }
 
+/** Whether document data came; if so ctx.document becomes the stream that starts with it. */
+async function takeDocument(ctx: OperationContext): Promise<boolean> {
+  const document = await peekDocument(ctx.document);
+  if (document === null) return false;
+  ctx.document = document;
+  return true;
+}
+
 export const validateJob: OperationHandler = async (ctx) => {
   ctx.client();
   const creation = readJobCreation({ operation: ctx.operation, jobGroup: ctx.jobGroup, caps: ctx.caps });
@@ -48,7 +56,7 @@ export const validateJob: OperationHandler = async (ctx) => {
 export const printJob: OperationHandler = async (ctx) => {
   const match = ctx.client();
   const creation = readJobCreation({ operation: ctx.operation, jobGroup: ctx.jobGroup, caps: ctx.caps });
-  if (!(await hasData(ctx.document))) throw ippError(Status.clientErrorBadRequest, 'The request has no document data.');
+  if (!(await takeDocument(ctx))) throw ippError(Status.clientErrorBadRequest, 'The request has no document data.');
   const job = ctx.spool.createJob({
     match,
     source: 'ipp',
@@ -81,7 +89,7 @@ export const sendDocument: OperationHandler = async (ctx) => {
   requireOwnJob(ctx, job);
   if (job.state !== 'incoming') throw ippError(Status.clientErrorNotPossible, 'This job takes no more documents.');
   const document = readDocumentAttributes(ctx.operation);
-  if (!(await hasData(ctx.document))) {
+  if (!(await takeDocument(ctx))) {
     // RFC 8011 §4.3.1: last-document=true without data just closes the job.
     if (!lastDocument) throw ippError(Status.clientErrorBadRequest, 'The request has no document data.');
     return result(ctx, await ctx.spool.closeJob({ jobId: job.id }), []);
