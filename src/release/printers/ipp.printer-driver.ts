@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
+import { setTimeout as delay } from 'node:timers/promises';
 import { createSystemClock, type Clock } from '../../shared/clock.ts';
 import { isErrorOf } from '../../shared/errors.ts';
 import { CAPABILITY_ATTRIBUTES, chooseDocumentTarget, fitOptions, parseCapabilities } from './ipp-capabilities.ts';
@@ -35,6 +35,14 @@ export type IppPrinterDriverArgs = {
   uri: string;
   /** Inactivity timeout for one IPP request. */
   timeoutSeconds?: number;
+  /**
+   * How long submit keeps retrying while the printer answers server-error-busy (ippeveprinter and
+   * small printers take one job at a time and refuse the next until the current one is done).
+   * Default 120 s; then `printer.rejected` with `ippStatus: 'server-error-busy'`.
+   */
+  busyTimeoutSeconds?: number;
+  /** Pause between busy retries. Default 500 ms. */
+  busyRetryMs?: number;
   clock?: Clock;
 };
 
@@ -103,7 +111,14 @@ export function impressionsCompleted(job: IppAttributes, state: FollowState, ref
   return state === 'completed' ? ref.imp : 0;
 }
 
-export function createIppPrinterDriver({ id, uri, timeoutSeconds = 30, clock = createSystemClock() }: IppPrinterDriverArgs): PrinterDriver {
+export function createIppPrinterDriver({
+  id,
+  uri,
+  timeoutSeconds = 30,
+  busyTimeoutSeconds = 120,
+  busyRetryMs = 500,
+  clock = createSystemClock(),
+}: IppPrinterDriverArgs): PrinterDriver {
   const client = createIppClient({ uri, timeoutSeconds });
 
   function readinessFrom(attributes: IppAttributes): Readiness {
@@ -161,27 +176,40 @@ export function createIppPrinterDriver({ id, uri, timeoutSeconds = 30, clock = c
       copiesInStream = options.copies;
     }
 
-    let document: Buffer | Readable | AsyncIterable<Buffer>;
-    if (target.format === 'application/pdf') {
-      document = pdf;
-    } else {
-      // pdfjs needs the whole file (cross-reference table at the end); the raster goes out streamed.
-      const bytes = Buffer.isBuffer(pdf) ? pdf : await buffer(pdf);
-      document = pdfToRaster({ pdf: bytes, pages, target, sides: fitted.sides ?? 'one-sided', media: fitted.media ?? options.media, copiesInStream });
-    }
+    // The document is held in memory (Druckpunkt's documents are size-capped at upload) so that
+    // a Print-Job refused with server-error-busy can be sent again; pdfjs needs the whole file
+    // anyway. Raster is rendered afresh per attempt and streamed page by page.
+    const bytes = Buffer.isBuffer(pdf) ? pdf : await buffer(pdf);
+    const makeDocument = (): Buffer | AsyncIterable<Buffer> =>
+      target.format === 'application/pdf'
+        ? bytes
+        : pdfToRaster({ pdf: bytes, pages, target, sides: fitted.sides ?? 'one-sided', media: fitted.media ?? options.media, copiesInStream });
 
     const jobAttributes: IppAttributes = {};
     if (copiesAttribute > 1) jobAttributes.copies = copiesAttribute;
     if (fitted.sides) jobAttributes.sides = fitted.sides;
     if (fitted.colorMode) jobAttributes['print-color-mode'] = fitted.colorMode;
 
-    const response = await client.execute({
-      operation: 'Print-Job',
-      operation_attributes: { 'job-name': options.jobName, 'document-format': target.format },
-      job_attributes: jobAttributes,
-      rawKeywords: fitted.media ? { media: fitted.media } : {},
-      document,
-    });
+    const busySince = clock.now();
+    let response;
+    for (;;) {
+      response = await client.send({
+        operation: 'Print-Job',
+        operation_attributes: { 'job-name': options.jobName, 'document-format': target.format },
+        job_attributes: jobAttributes,
+        rawKeywords: fitted.media ? { media: fitted.media } : {},
+        document: makeDocument(),
+      });
+      if (response.statusCode !== 'server-error-busy' || clock.now() - busySince >= busyTimeoutSeconds * 1000) break;
+      await delay(busyRetryMs);
+    }
+    const printStatus = response.statusCode ?? 'unknown';
+    if (!printStatus.startsWith('successful')) {
+      if (printStatus === 'client-error-document-format-not-supported') {
+        throw createPrinterFormatUnsupportedError({ details: { documentFormat: target.format } });
+      }
+      throw createPrinterRejectedError({ details: { ippStatus: printStatus } });
+    }
     const job = firstGroup(response['job-attributes-tag']);
     const jobId = positiveInt(job['job-id']);
     if (jobId === undefined) throw createPrinterRejectedError({ message: 'The printer accepted the job but gave no job id.' });

@@ -49,7 +49,10 @@ export type Readiness = {
 };
 
 export type SubmitArgs = {
-  /** The document, a PDF. A Buffer or a stream; it is read once. */
+  /**
+   * The document, a PDF. A Buffer or a stream, read once. The file driver streams it to disk; the
+   * ipp driver reads it into memory (to resend on server-error-busy and to rasterise).
+   */
   pdf: Buffer | Readable;
   /** Pages in one copy of the document (already counted by the spool). */
   pages: number;

@@ -169,6 +169,29 @@ describe('ipp printer driver against a real ippeveprinter', () => {
     expect((await driver.status(otherPrintersJob)).state).toBe('unknown');
   });
 
+  test('a job released while the printer is busy with the previous one waits its turn instead of failing', async () => {
+    // ippeveprinter answers server-error-busy to Print-Job while a job is processing.
+    const { peer, driver } = await printer({ formats: ['application/pdf'], script: '#!/bin/sh\nsleep 1\n' });
+    const first = await driver.submit({ pdf: await makeTestPdf({ pages: 1 }), pages: 1, options: contractOptions() });
+    const second = await driver.submit({ pdf: await makeTestPdf({ pages: 2 }), pages: 2, options: contractOptions() });
+
+    expect(await driver.follow(first.printerJobRef, { intervalMs: 50 })).toMatchObject({ state: 'completed' });
+    expect(await driver.follow(second.printerJobRef, { intervalMs: 50 })).toMatchObject({ state: 'completed', pagesCompleted: 2 });
+    expect(await peer.receivedPages()).toEqual([1, 2]);
+  });
+
+  test('a printer that stays busy past the limit refuses with printer.rejected server-error-busy', async () => {
+    const { peer } = await printer({ formats: ['application/pdf'], script: '#!/bin/sh\nexec sleep 5\n' });
+    const driver = createIppPrinterDriver({ id: 'busy', uri: peer.uri, busyTimeoutSeconds: 0.5, busyRetryMs: 100 });
+    drivers.push(driver);
+    await driver.submit({ pdf: await makeTestPdf({ pages: 1 }), pages: 1, options: contractOptions() });
+
+    await expect(driver.submit({ pdf: await makeTestPdf({ pages: 1 }), pages: 1, options: contractOptions() })).rejects.toMatchObject({
+      code: 'printer.rejected',
+      details: { ippStatus: 'server-error-busy' },
+    });
+  });
+
   test('cancelling a running job ends it canceled', async () => {
     const { driver } = await printer({ formats: ['application/pdf'], script: '#!/bin/sh\nsleep 2\n' });
     const { printerJobRef } = await driver.submit({ pdf: await makeTestPdf({ pages: 2 }), pages: 2, options: contractOptions() });
