@@ -88,7 +88,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const preview: RenderPreviewFn = async ({ pdf, page, widthPx }) => (await renderPreview({ pdf, page, widthPx, pool: previewPool })).image;
   const spoolRepo = createSpoolRepository({ db });
   const drivers = deps.printerDrivers ?? (await createPrinterDrivers({ config, clock: deps.clock, random: deps.random }));
-  let release: ReleaseService | undefined;
+  // The spool calls back into release (test-mode auto-release); release is built after the spool.
+  const late: { release?: ReleaseService } = {};
   const spool = createSpoolService({
     config,
     repo: spoolRepo,
@@ -100,11 +101,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     random: deps.random,
     logger,
     onJobHeld: (job) => {
-      if (config.sites.find((site) => site.id === job.siteId)?.autoRelease) release?.autoRelease(job);
+      if (config.sites.find((site) => site.id === job.siteId)?.autoRelease) late.release?.autoRelease(job);
     },
   });
   const releaseRepo = createReleaseRepository({ db });
-  release = createReleaseService({
+  const release = createReleaseService({
     config,
     db,
     spool,
@@ -118,6 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logger,
     followIntervalMs: deps.followIntervalMs,
   });
+  late.release = release;
   app.decorate('spool', spool);
   app.decorate('release', release);
   app.decorate('store', store);
