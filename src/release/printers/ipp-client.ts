@@ -190,7 +190,9 @@ export function createIppClient({
         req.destroy();
         if (isAppError(error)) reject(error);
         else if (isNetworkError(error) || (error as Error | null)?.message === 'socket hang up') {
-          reject(Object.assign(createPrinterUnreachableError({ cause: error }), { reusedSocket: req.reusedSocket }));
+          // Only a reset of a reused socket is worth a second try; a timeout would just double the wait.
+          const code = (error as { code?: unknown } | null)?.code;
+          reject(Object.assign(createPrinterUnreachableError({ cause: error }), { reusedSocket: req.reusedSocket && code !== 'ETIMEDOUT' }));
         } else reject(error);
       };
       const transport = url.protocol === 'https:' ? https : http;

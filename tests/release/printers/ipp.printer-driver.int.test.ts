@@ -202,6 +202,24 @@ describe('ipp printer driver against a real ippeveprinter', () => {
     expect(await driver.follow(printerJobRef, { intervalMs: 50 })).toMatchObject({ state: 'canceled' });
   });
 
+  test('a printer that hangs without answering is unreachable after the configured timeout', async () => {
+    const { peer } = await printer({ formats: ['application/pdf'] });
+    const driver = createIppPrinterDriver({ id: 'hung', uri: peer.uri, timeoutSeconds: 1 });
+    drivers.push(driver);
+    expect((await driver.readiness()).ready).toBe(true);
+    // SIGSTOP: the kernel still accepts connections, the printer never answers.
+    peer.kill('SIGSTOP');
+    try {
+      const started = Date.now();
+      expect(await driver.readiness()).toMatchObject({ ready: false, state: 'unreachable' });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      // One timeout, not two: a timed-out request is not retried.
+      expect(Date.now() - started).toBeLessThan(1900);
+    } finally {
+      peer.kill('SIGCONT');
+    }
+  });
+
   test('an address where no printer listens is unreachable, and submit says so', async () => {
     const { peer, driver } = await printer({ formats: ['application/pdf'] });
     peer.kill('SIGKILL');
