@@ -22,6 +22,7 @@ import { createSpoolRepository } from './spool/spool.repository.ts';
 import { createSpoolService, type NormalizeFn, type RenderPreviewFn, type SpoolService } from './spool/spool.usecases.ts';
 import { createTerminalResolver } from './spool/terminals.ts';
 import { spoolRoutes } from './spool/spool.routes.ts';
+import { ippRoutes } from './spool/ipp/ipp.routes.ts';
 import { createNormalizerPool, normalizeDocument } from './spool/formats/normalize.ts';
 import { createPreviewPool, renderPreview } from './spool/previews/previews.ts';
 import { createLedger } from './quota/ledger.ts';
@@ -204,6 +205,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   );
 
   await app.register(spoolRoutes, { config, spool, clock: deps.clock });
+  // The IPP queues share the port with the web pages, as CUPS does: POST /ipp/print/<site>.
+  await app.register(ippRoutes, { config, spool, clock: deps.clock });
   await app.register(releaseRoutes, { prefix: '/api/release', release, spool, clock: deps.clock });
 
   if (deps.webDistDir) {
