@@ -88,7 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     normalizeDocument({ ...args, media: args.media === 'na_letter_8.5x11in' ? 'na_letter_8.5x11in' : 'iso_a4_210x297mm', pool: normalizerPool });
   const preview: RenderPreviewFn = async ({ pdf, page, widthPx }) => (await renderPreview({ pdf, page, widthPx, pool: previewPool })).image;
   const spoolRepo = createSpoolRepository({ db });
-  const drivers = deps.printerDrivers ?? (await createPrinterDrivers({ config, clock: deps.clock, random: deps.random }));
+  const drivers = deps.printerDrivers ?? createPrinterDrivers({ config, clock: deps.clock, random: deps.random });
   // The spool calls back into release (test-mode auto-release); release is built after the spool.
   const late: { release?: ReleaseService } = {};
   const spool = createSpoolService({
