@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, createWriteStream } from 'node:fs';
+import { accessSync, constants, createWriteStream, rmSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -43,6 +43,22 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
+// Peers run in their own process groups, so they would outlive a test run that dies without
+// calling stop() (a crash, a killed worker). Whatever is still registered when this process
+// exits is ended and removed here, synchronously, as 'exit' handlers must be.
+const liveGroups = new Set<number>();
+const liveDirs = new Set<string>();
+process.once('exit', () => {
+  for (const pid of liveGroups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 /**
  * A fresh directory under os.tmpdir(). World-traversable (0755) because cupsd's filters run as
  * user `lp` and must reach the spool inside it.
@@ -50,7 +66,14 @@ export async function findFreePort(): Promise<number> {
 export async function makeTempDir(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), `druckpunkt-${prefix}-`));
   await chmod(dir, 0o755);
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  liveDirs.add(dir);
+  return {
+    dir,
+    remove: async () => {
+      await rm(dir, { recursive: true, force: true });
+      liveDirs.delete(dir);
+    },
+  };
 }
 
 export interface ManagedChild {
@@ -94,6 +117,7 @@ export function spawnLogged({
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   let done = false;
+  if (child.pid !== undefined) liveGroups.add(child.pid);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('error', (error) => {
       log.write(`\n[harness] spawn error: ${error.message}\n`);
@@ -128,6 +152,7 @@ export function spawnLogged({
     signalGroup('SIGKILL');
     const deadline = Date.now() + 2_000;
     while (groupExists() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    if (child.pid !== undefined) liveGroups.delete(child.pid);
   };
   const groupExists = () => {
     if (child.pid === undefined) return false;
