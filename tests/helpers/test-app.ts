@@ -9,6 +9,7 @@ import { createTestClock, type TestClock } from '../../src/shared/clock.ts';
 import { createTestRandom } from '../../src/shared/random.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { createTestDb } from './test-db.ts';
+import type { Db } from '../../src/db/database.ts';
 
 /** Collects every log line so tests can assert what was (not) logged. */
 export function createLogCapture() {
@@ -29,6 +30,10 @@ export type TestAppOptions = {
   seed?: number;
   /** Serve the built web pages (the caller must have built them). */
   webDistDir?: string;
+  /** Reuse a database and data folder, to simulate a restart (the caller closes them). */
+  db?: Db;
+  dataDir?: string;
+  followIntervalMs?: number;
 };
 
 /**
@@ -36,14 +41,15 @@ export type TestAppOptions = {
  * Call `close()` at the end of the test.
  */
 export async function createTestApp(options: TestAppOptions = {}) {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'druckpunkt-test-'));
+  const ownDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'druckpunkt-test-'));
   const config: Config = parseConfig({ raw: options.rawConfig ?? structuredClone(demoConfig), env: { DRUCKPUNKT_DATA_DIR: dataDir } });
-  const db = createTestDb();
+  const db = options.db ?? createTestDb();
   const clock = options.clock ?? createTestClock();
   const random = createTestRandom(options.seed ?? 1);
   const logs = createLogCapture();
   const logger = createLogger({ level: 'info', destination: logs.destination });
-  const app: App = await buildApp({ config, db, clock, random, logger, webDistDir: options.webDistDir });
+  const app: App = await buildApp({ config, db, clock, random, logger, webDistDir: options.webDistDir, followIntervalMs: options.followIntervalMs });
   return {
     app,
     db,
@@ -54,8 +60,8 @@ export async function createTestApp(options: TestAppOptions = {}) {
     dataDir,
     close: async () => {
       await app.close();
-      db.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.db) db.close();
+      if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
