@@ -124,7 +124,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.decorate('spool', spool);
   app.decorate('release', release);
   app.decorate('store', store);
+  // IPP's multiple-operation-time-out (300 s, advertised by the queue): abandoned Create-Jobs go.
+  const abandonedSweep = setInterval(() => {
+    spool.discardAbandonedIncoming({ olderThanMs: 300_000 }).catch((error: unknown) => logger.error({ err: error }, 'abandoned-job sweep failed'));
+  }, 60_000);
+  abandonedSweep.unref();
   app.addHook('onClose', async () => {
+    clearInterval(abandonedSweep);
     await release.close();
     await Promise.allSettled([normalizerPool.close(), previewPool.close(), ...[...drivers.values()].map((d) => d.close?.())]);
   });

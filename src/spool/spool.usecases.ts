@@ -62,6 +62,8 @@ export const PREVIEW_WIDTH = 300;
  */
 export function createSpoolService(deps: SpoolDeps) {
   const { config, repo, store, clock, random, logger } = deps;
+  // Jobs whose document is streaming in right now: never discarded as abandoned meanwhile.
+  const receiving = new Set<number>();
 
   function siteById(siteId: string): SiteConfig {
     const site = config.sites.find((s) => s.id === siteId);
@@ -241,6 +243,7 @@ export function createSpoolService(deps: SpoolDeps) {
       const limits = config.limits;
       const owner = storeOwnerOfJob(jobId);
       let rawId: string | undefined;
+      receiving.add(jobId);
       try {
         const raw = await store.write({ kind: 'raw', ownerId: owner, source: limitBytes(stream, limits.maxUploadBytes, job.sizeBytes) });
         rawId = raw.id;
@@ -270,6 +273,8 @@ export function createSpoolService(deps: SpoolDeps) {
         await discardJob(jobId);
         logger.info({ jobId, errorCode: error instanceof AppError ? error.code : 'unexpected' }, 'document rejected; job discarded');
         throw error;
+      } finally {
+        receiving.delete(jobId);
       }
       const updated = requireJob(jobId);
       return lastDocument ? markHeld(updated) : updated;
@@ -348,6 +353,24 @@ export function createSpoolService(deps: SpoolDeps) {
       }
       if (discardedIncoming > 0) logger.warn({ discardedIncoming }, 'discarded jobs left incomplete by a restart');
       return { discardedIncoming };
+    },
+
+    /**
+     * A Create-Job whose client never sent the last document (it crashed, or the citizen pulled
+     * the cable) is discarded after the multiple-operation-time-out, unless data is arriving.
+     */
+    async discardAbandonedIncoming({ olderThanMs }: { olderThanMs: number }): Promise<number> {
+      let discarded = 0;
+      for (const site of config.sites) {
+        for (const job of repo.listJobsOfSite(site.id)) {
+          if (job.state === 'incoming' && !receiving.has(job.id) && clock.now() - job.createdAt > olderThanMs) {
+            await discardJob(job.id);
+            discarded++;
+          }
+        }
+      }
+      if (discarded > 0) logger.info({ discarded }, 'abandoned incoming jobs discarded');
+      return discarded;
     },
 
     discardJob,

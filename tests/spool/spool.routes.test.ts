@@ -138,3 +138,16 @@ describe('terminal session and upload', () => {
     expect(readdirSync(path.join(ctx.dataDir, 'documents')).filter((f) => !f.startsWith('.'))).toEqual([]);
   });
 });
+
+describe('abandoned jobs', () => {
+  test('a Create-Job that never got its last document is discarded after the multiple-operation-time-out', async () => {
+    ctx = await createTestApp();
+    const match = ctx.app.spool.identifyClient({ address: '127.0.0.1' })!;
+    const job = ctx.app.spool.createJob({ match, source: 'ipp', name: 'halb', requestingUser: null, options: { copies: 1, sides: 'one-sided', colorMode: 'color', media: 'iso_a4_210x297mm' } });
+    ctx.clock.advanceBy({ seconds: 299 });
+    expect(await ctx.app.spool.discardAbandonedIncoming({ olderThanMs: 300_000 })).toBe(0);
+    ctx.clock.advanceBy({ seconds: 2 });
+    expect(await ctx.app.spool.discardAbandonedIncoming({ olderThanMs: 300_000 })).toBe(1);
+    expect(ctx.app.spool.getJob(job.id)).toBeUndefined();
+  });
+});
