@@ -206,6 +206,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         sites: config.sites.map((s) => ({ id: s.id, name: s.name })),
         printers: site.printers.map((printer) => ({ id: printer.id, name: printer.name })),
         scanners: site.scanners.map((scanner) => ({ id: scanner.id, name: scanner.name })),
+        quickLinks: site.quickLinks,
       };
     },
   );
@@ -233,4 +234,14 @@ const SiteInfoResponse = z.object({
   sites: z.array(z.object({ id: z.string(), name: z.string() })),
   printers: z.array(z.object({ id: z.string(), name: z.string() })),
   scanners: z.array(z.object({ id: z.string(), name: z.string() })),
+  /** City service tiles for the terminal start page, in the configured order. */
+  quickLinks: z.array(
+    z.object({
+      title: z.record(z.string(), z.string()),
+      description: z.record(z.string(), z.string()).optional(),
+      url: z.string(),
+      icon: z.string().optional(),
+      group: z.string().optional(),
+    }),
+  ),
 });

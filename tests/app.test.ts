@@ -120,3 +120,12 @@ describe('scrubUrl', () => {
     expect(scrubUrl('/api/release/jobs/123456?x=1')).toBe('/api/release/jobs/:redacted');
   });
 });
+
+describe('site info', () => {
+  test('/api/site-info carries the quick links of the configuration in their order', async () => {
+    ctx = await createTestApp();
+    const body = (await ctx.app.inject({ method: 'GET', url: '/api/site-info' })).json();
+    expect(body.quickLinks.length).toBe(ctx.config.sites[0]!.quickLinks.length);
+    expect(body.quickLinks[0]).toMatchObject({ title: { de: 'Termin buchen' }, url: 'https://www.jena.de/termine', icon: 'calendar', group: 'city' });
+  });
+});
