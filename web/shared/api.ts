@@ -100,6 +100,12 @@ export const translatedErrorCodes = [
   'spool.image_too_large',
   'release.code_invalid',
   'release.locked',
+  'release.throttled',
+  'release.station_unknown',
+  'release.not_logged_in',
+  'release.printer_not_ready',
+  'release.nothing_selected',
+  'quota.exceeded',
 ] as const;
 
 /** The message key for an error code (exported so the catalog test derives keys the same way). */

@@ -13,6 +13,11 @@ export type CountdownProps = {
   extendBy?: number;
   /** Milliseconds since the epoch; injectable for tests. */
   now?: () => number;
+  /**
+   * Any change restarts the countdown quietly (a touch or key press elsewhere on the screen
+   * counts as "still here"), without remounting it, so focus on its button is kept.
+   */
+  restartKey?: string | number;
 };
 
 /**
@@ -20,7 +25,7 @@ export type CountdownProps = {
  * remaining time is not read out every second — only once, as a warning, in time to react —
  * and one press on "Mehr Zeit" (or any key on the button) restarts it.
  */
-export function Countdown({ seconds, onExpire, warnAt = 30, extendBy = seconds, now = Date.now }: CountdownProps) {
+export function Countdown({ seconds, onExpire, warnAt = 30, extendBy = seconds, now = Date.now, restartKey }: CountdownProps) {
   const { t, format } = useI18n();
   const [deadline, setDeadline] = useState(() => now() + seconds * 1000);
   const [remaining, setRemaining] = useState(seconds);
@@ -29,6 +34,15 @@ export function Countdown({ seconds, onExpire, warnAt = 30, extendBy = seconds, 
   const onExpireRef = useRef(onExpire);
   onExpireRef.current = onExpire;
   const warnSeconds = Math.max(20, warnAt);
+  const firstRestartKey = useRef(restartKey);
+
+  useEffect(() => {
+    if (restartKey === firstRestartKey.current) return;
+    firstRestartKey.current = restartKey;
+    warned.current = false;
+    expired.current = false;
+    setDeadline(now() + seconds * 1000);
+  }, [restartKey, now, seconds]);
 
   useEffect(() => {
     const tick = () => {

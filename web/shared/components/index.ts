@@ -6,3 +6,4 @@ export { Page, type PageProps } from './Page.tsx';
 export { LanguageSwitch } from './LanguageSwitch.tsx';
 export { DisplayToggles } from './DisplayToggles.tsx';
 export { Countdown, type CountdownProps } from './Countdown.tsx';
+export { CodeKeypad, type CodeKeypadProps } from './CodeKeypad.tsx';

@@ -1,0 +1,69 @@
+/**
+ * Recognises a barcode scanner that works as a keyboard ("keyboard wedge"): it types the QR
+ * code's text, `DP1-<token>`, as a fast burst of key presses and ends with Enter — wherever the
+ * focus happens to be. People type far slower than a scanner, so a burst is told apart from
+ * typing by the gap between keys.
+ *
+ * While a burst could still be a scan, its keys are swallowed so that, say, the `1` of `DP1-` is
+ * not taken as a digit of the release code, and the final Enter does not press a focused button.
+ */
+
+export type WedgeVerdict =
+  /** Not part of a scan: handle the key as usual. */
+  | { kind: 'pass' }
+  /** Part of a possible scan: the caller stops the key's default action. */
+  | { kind: 'swallow' }
+  /** A complete scan; the caller stops the Enter and logs in with `text`. */
+  | { kind: 'scan'; text: string };
+
+export type WedgeDetectorOptions = {
+  /** What every station QR code starts with. */
+  prefix?: string;
+  /** Longest pause between two keys of one scan, in ms (scanners: 1–30 ms; people: 100 ms and more). */
+  maxGapMs?: number;
+  /** Shortest token after the prefix that is worth sending to the server. */
+  minTokenLength?: number;
+};
+
+export function createWedgeDetector({ prefix = 'DP1-', maxGapMs = 100, minTokenLength = 8 }: WedgeDetectorOptions = {}) {
+  let buffer = '';
+  let lastAt = Number.NEGATIVE_INFINITY;
+
+  const couldBeScan = (text: string) => text.startsWith(prefix) || prefix.startsWith(text);
+
+  return {
+    /**
+     * Feeds one keydown: `key` as in `KeyboardEvent.key`, `at` in ms (`event.timeStamp`).
+     * Modifier keys (a scanner presses Shift for capitals) neither break nor extend a burst.
+     */
+    key(key: string, at: number): WedgeVerdict {
+      if (key === 'Shift' || key === 'CapsLock') return { kind: 'pass' };
+      if (at - lastAt > maxGapMs) buffer = '';
+      lastAt = at;
+
+      if (key === 'Enter') {
+        const text = buffer;
+        buffer = '';
+        if (text.startsWith(prefix) && text.length >= prefix.length + minTokenLength) return { kind: 'scan', text };
+        return { kind: 'pass' };
+      }
+      if (key.length !== 1) {
+        buffer = '';
+        return { kind: 'pass' };
+      }
+      const candidate = buffer + key;
+      if (couldBeScan(candidate)) {
+        buffer = candidate;
+        return { kind: 'swallow' };
+      }
+      buffer = couldBeScan(key) ? key : '';
+      return buffer === '' ? { kind: 'pass' } : { kind: 'swallow' };
+    },
+    reset() {
+      buffer = '';
+      lastAt = Number.NEGATIVE_INFINITY;
+    },
+  };
+}
+
+export type WedgeDetector = ReturnType<typeof createWedgeDetector>;
