@@ -135,7 +135,7 @@ describe('release with real peers: cupsd → Druckpunkt → ippeveprinter', () =
     const cookie = await login(first, code);
     await print(first, cookie);
     await waitUntil({
-      check: async () => first.db.prepare("SELECT state FROM print_attempts").get()?.state === 'submitted',
+      check: async () => (first.db.prepare("SELECT state FROM print_attempts").get() as { state?: string } | undefined)?.state === 'submitted',
       timeoutMs: 20_000,
       describe: async () => 'attempt never submitted',
     });
