@@ -1,0 +1,78 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { findFreePort, makeTempDir, spawnLogged, tailOf, waitUntil } from '../../tests/helpers/peers/process.ts';
+
+const repoDir = path.resolve(import.meta.dirname, '../..');
+
+export type DruckpunktProcess = {
+  pid: number;
+  port: number;
+  baseUrl: string;
+  ippUri: (siteId: string) => string;
+  logFile: string;
+  stop: () => Promise<void>;
+};
+
+/**
+ * Druckpunkt as a separate process, exactly as `npm start` runs it (`node --import tsx
+ * src/server.ts`), so its memory can be read from /proc and the benchmark client does not share
+ * its event loop. Data dir and config are temporary; logging at warn, as in production.
+ */
+export async function startDruckpunkt({ config, startTimeoutMs = 60_000 }: { config: Record<string, unknown>; startTimeoutMs?: number }): Promise<DruckpunktProcess> {
+  const temp = await makeTempDir('bench-druckpunkt');
+  const port = await findFreePort();
+  const configFile = path.join(temp.dir, 'config.json');
+  await writeFile(configFile, JSON.stringify(config, null, 2));
+  const logFile = path.join(temp.dir, 'server.log');
+  const server = spawnLogged({
+    command: process.execPath,
+    args: ['--import', 'tsx', 'src/server.ts'],
+    cwd: repoDir,
+    env: {
+      ...process.env,
+      DRUCKPUNKT_PORT: String(port),
+      DRUCKPUNKT_HOST: '127.0.0.1',
+      DRUCKPUNKT_DATA_DIR: path.join(temp.dir, 'data'),
+      DRUCKPUNKT_CONFIG: configFile,
+      DRUCKPUNKT_LOG_LEVEL: 'warn',
+      DRUCKPUNKT_AUTO_RELEASE: '',
+    },
+    logFile,
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await server.stop({ graceMs: 10_000 });
+    await temp.remove();
+  };
+  try {
+    await waitUntil({
+      check: async () => {
+        if (server.hasExited()) throw new Error(`Druckpunkt exited during start:\n${await tailOf(logFile)}`);
+        const response = await fetch(`${baseUrl}/healthz`).catch(() => undefined);
+        return response?.status === 200;
+      },
+      timeoutMs: startTimeoutMs,
+      intervalMs: 100,
+      describe: async () => `Druckpunkt did not answer /healthz within ${startTimeoutMs} ms:\n${await tailOf(logFile)}`,
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { pid: server.pid, port, baseUrl, ippUri: (siteId) => `ipp://127.0.0.1:${port}/ipp/print/${siteId}`, logFile, stop };
+}
+
+/** A site `lobeda` whose one terminal is this machine (127.0.0.1 and ::1). */
+export function benchSite(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'lobeda',
+    name: 'Stadtteilbüro Lobeda',
+    terminals: [{ id: 'terminal-1', name: 'Terminal 1', addresses: ['127.0.0.1', '::1'] }],
+    ...extra,
+  };
+}
+
+/** minFreeDiskMb 0: a nearly full disk on a build machine must not make /healthz fail the start. */
+export function benchConfig(sites: Array<Record<string, unknown>>): Record<string, unknown> {
+  return { minFreeDiskMb: 0, sites };
+}

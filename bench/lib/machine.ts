@@ -1,0 +1,31 @@
+import { execFile } from 'node:child_process';
+import os from 'node:os';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export type MachineInfo = { cpu: string; cores: number; ramGiB: string; node: string; os: string; date: string; commit: string };
+
+/** What a reader needs to compare figures: hardware, runtime, and which code was measured. */
+export async function machineInfo({ repoDir }: { repoDir: string }): Promise<MachineInfo> {
+  const cpus = os.cpus();
+  let commit = 'unknown';
+  try {
+    const { stdout } = await run('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoDir });
+    commit = stdout.trim();
+    // Others commit in this checkout while a run goes on; say when the measured tree had changes.
+    const { stdout: status } = await run('git', ['status', '--porcelain', '--', 'src'], { cwd: repoDir });
+    if (status.trim()) commit += ' (with uncommitted changes in src/)';
+  } catch {
+    // not a git checkout
+  }
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    ramGiB: (os.totalmem() / 1024 ** 3).toFixed(1),
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    date: new Date().toISOString(),
+    commit,
+  };
+}

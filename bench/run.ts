@@ -1,0 +1,65 @@
+/**
+ * `npm run bench [-- --only <name>] [-- --quick]`: runs every benchmark of bench/*.bench.ts in
+ * one go, each side by side with the peer it is compared to, and writes BENCHMARKS.md. A failing
+ * benchmark is reported in the file with its error; the others still run. `--quick` writes to
+ * bench/out/BENCHMARKS.quick.md instead, so a smoke test never replaces the published figures.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { machineInfo } from './lib/machine.ts';
+import { renderReport, type SectionResult } from './lib/report.ts';
+import type { Benchmark } from './lib/section.ts';
+import { spoolBenchmark } from './spool.bench.ts';
+import { releaseBenchmark } from './release.bench.ts';
+
+const BENCHMARKS: Benchmark[] = [spoolBenchmark, releaseBenchmark];
+const repoDir = path.resolve(import.meta.dirname, '..');
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string' },
+    },
+  });
+  const selected = values.only ? BENCHMARKS.filter((b) => b.name === values.only) : BENCHMARKS;
+  if (selected.length === 0) {
+    console.error(`no benchmark named "${values.only}"; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  const quick = values.quick ?? false;
+  const machine = await machineInfo({ repoDir });
+  const results: SectionResult[] = [];
+  for (const benchmark of selected) {
+    const started = performance.now();
+    const log = (message: string) => console.error(`[${benchmark.name}] ${message}`);
+    log(quick ? 'starting (quick)' : 'starting');
+    try {
+      const section = await benchmark.run({ quick, log });
+      results.push({ name: benchmark.name, section, seconds: (performance.now() - started) / 1000 });
+      log('done');
+    } catch (error) {
+      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      results.push({ name: benchmark.name, error: message, seconds: (performance.now() - started) / 1000 });
+      log(`FAILED: ${message}`);
+    }
+  }
+  const command = ['npm run bench', ...(values.only || quick ? ['--'] : []), ...(values.only ? [`--only ${values.only}`] : []), ...(quick ? ['--quick'] : [])].join(' ');
+  // A quick run is a smoke test: it must not overwrite the published figures.
+  const out = path.resolve(repoDir, values.out ?? (quick ? 'bench/out/BENCHMARKS.quick.md' : 'BENCHMARKS.md'));
+  await mkdir(path.dirname(out), { recursive: true });
+  await writeFile(out, renderReport({ machine, results, quick, command }));
+  console.error(`wrote ${path.relative(process.cwd(), out) || out}`);
+}
+
+// The peer harnesses end their process groups in an 'exit' handler; make Ctrl-C reach it.
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

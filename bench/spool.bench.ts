@@ -1,0 +1,225 @@
+/**
+ * Issue 4's benchmark: 100 held jobs of a 10-page PDF over IPP into Druckpunkt and into a private
+ * cupsd (job-hold-until=indefinite), sequentially and 4 in parallel, with one client for both;
+ * then how soon after its Print-Job response a job's first preview can be fetched.
+ */
+import http from 'node:http';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { benchConfig, benchSite, startDruckpunkt, type DruckpunktProcess } from './lib/druckpunkt.ts';
+import { startCupsdQueue } from './lib/cupsd-queue.ts';
+import { sendPrintJob } from './lib/ipp-print.ts';
+import { startRssSampler } from './lib/process-memory.ts';
+import type { Benchmark, BenchOptions, Section } from './lib/section.ts';
+import { mib, ms, runPool, summarize, type Summary } from './lib/stats.ts';
+
+const PDF = path.resolve(import.meta.dirname, '../fixtures/pdf/gs-text-10-pages.pdf');
+const PREVIEW_GOAL_MS = 300;
+
+type Server = { pid: number; printerUri: string; stop: () => Promise<void> };
+type Throughput = { jobsPerSecond: number; latency: Summary; peakTreeRssKb: number; hwmKb: number | undefined; held: number; extra?: string };
+type Side = { ok: true; value: Throughput } | { ok: false; error: string };
+
+const MODES = [
+  { label: 'sequential', concurrency: 1 },
+  { label: '4 in parallel', concurrency: 4 },
+] as const;
+
+export const spoolBenchmark: Benchmark = { name: 'spool', run };
+
+async function run({ quick, log }: BenchOptions): Promise<Section> {
+  const jobs = quick ? 10 : 100;
+  const warmup = quick ? 2 : 5;
+  const previewJobs = quick ? 5 : 100;
+  const fileSize = statSync(PDF).size;
+  const notes: string[] = [];
+  const results: Array<{ mode: string; druckpunkt: Side; cupsd: Side }> = [];
+  // A holder, not a `let`: it is filled inside the Druckpunkt run's closure.
+  const preview: { result: { ok: true; value: Summary } | { ok: false; error: string } } = { result: { ok: false, error: 'not run' } };
+
+  for (const mode of MODES) {
+    log(`Druckpunkt, ${mode.label}`);
+    const druckpunkt: Side = await sideOf(async () => {
+      const server = await startDruckpunktQueue();
+      try {
+        const throughput = await measureThroughput({ server, jobs, warmup, concurrency: mode.concurrency, fileSize });
+        // Druckpunkt renders each job's first preview in the background after answering; how long
+        // until the last job's preview is there tells whether that work kept up.
+        const lastId = throughput.lastJobId;
+        const t = performance.now();
+        await fetchPreview({ server, jobId: lastId });
+        const backlogMs = performance.now() - t;
+        const held = await druckpunktHeldJobs(server);
+        const value: Throughput = { ...throughput, held, extra: `last preview ready ${ms(backlogMs)} after the last response` };
+        if (mode.concurrency === 1) {
+          log(`Druckpunkt, first preview after Print-Job (${previewJobs} jobs)`);
+          preview.result = await sideOf(() => measurePreviewLatency({ server, jobs: previewJobs, fileSize }));
+        }
+        return value;
+      } finally {
+        await server.stop();
+      }
+    });
+    log(`cupsd, ${mode.label}`);
+    const cupsd: Side = await sideOf(async () => {
+      const queue = await startCupsdQueue();
+      try {
+        const throughput = await measureThroughput({ server: queue, jobs, warmup, concurrency: mode.concurrency, fileSize });
+        return { ...throughput, held: await queue.heldJobs() };
+      } finally {
+        await queue.stop();
+      }
+    });
+    results.push({ mode: mode.label, druckpunkt, cupsd });
+  }
+
+  const rows: string[][] = [];
+  for (const result of results) {
+    for (const [server, outcome] of [['Druckpunkt', result.druckpunkt], ['cupsd', result.cupsd]] as const) {
+      if (!outcome.ok) {
+        rows.push([result.mode, server, 'failed', '–', '–', '–', '–', '–']);
+        notes.push(`${server}, ${result.mode}: ${outcome.error}`);
+        continue;
+      }
+      const v = outcome.value;
+      rows.push([result.mode, server, v.jobsPerSecond.toFixed(1), ms(v.latency.p50), ms(v.latency.p95), mib(v.peakTreeRssKb), mib(v.hwmKb), String(v.held)]);
+      if (v.extra) notes.push(`${server}, ${result.mode}: ${v.extra}.`);
+    }
+  }
+
+  const goals: Section['goals'] = [];
+  for (const result of results) {
+    const d = result.druckpunkt;
+    const c = result.cupsd;
+    goals.push(
+      d.ok && c.ok
+        ? {
+            text: `throughput at least cupsd's (${result.mode})`,
+            met: d.value.jobsPerSecond >= c.value.jobsPerSecond,
+            detail: `Druckpunkt ${d.value.jobsPerSecond.toFixed(1)} jobs/s vs. cupsd ${c.value.jobsPerSecond.toFixed(1)} jobs/s`,
+          }
+        : { text: `throughput at least cupsd's (${result.mode})`, met: null, detail: 'one side failed, see notes' },
+    );
+  }
+  const previewPass = preview.result;
+  goals.push(
+    previewPass.ok
+      ? {
+          text: `first preview ready ≤ ${PREVIEW_GOAL_MS} ms after the job arrives`,
+          met: previewPass.value.p95 <= PREVIEW_GOAL_MS,
+          detail: `p50 ${ms(previewPass.value.p50)}, p95 ${ms(previewPass.value.p95)} (judged by p95)`,
+        }
+      : { text: `first preview ready ≤ ${PREVIEW_GOAL_MS} ms after the job arrives`, met: null, detail: `not measured: ${previewPass.error}` },
+  );
+  if (!previewPass.ok) notes.push(`First-preview pass failed: ${previewPass.error}`);
+
+  const tables: Section['tables'] = [
+    {
+      caption: `${jobs} Print-Job requests of gs-text-10-pages.pdf (${fileSize} bytes, 10 pages), job-hold-until=indefinite`,
+      columns: ['mode', 'server', 'jobs/s', 'p50 latency', 'p95 latency', 'peak RSS (process tree, sampled)', 'VmHWM (main process, whole life)', 'jobs held afterwards'],
+      rows,
+    },
+  ];
+  if (previewPass.ok) {
+    const p = previewPass.value;
+    tables.push({
+      caption: `Druckpunkt: Print-Job response → first preview PNG received (GET /api/terminal/jobs/:id/pages/1/preview.png), ${p.count} jobs one after another`,
+      columns: ['jobs', 'p50', 'p95', 'max', 'mean'],
+      rows: [[String(p.count), ms(p.p50), ms(p.p95), ms(p.max), ms(p.mean)]],
+    });
+  }
+
+  return {
+    title: 'Spool: held jobs over IPP, Druckpunkt vs. cupsd (issue 4)',
+    method: [
+      `Both servers run as separate processes on loopback, each freshly started for each mode: Druckpunkt as \`node --import tsx src/server.ts\` (log level warn, temp data dir, one site \`lobeda\` whose terminal is 127.0.0.1/::1), cupsd as a private instance (tests/helpers/peers, LogLevel warn) with a queue \`bench\` made by \`lpadmin -m everywhere\` against an ippeveprinter. The same Node client sends both the same IPP/2.0 Print-Job (encoded with Druckpunkt's codec, requesting-user-name, job-name, document-format application/pdf, job-hold-until=indefinite) with the PDF streamed after it, over keep-alive connections (one per parallel client).`,
+      `Each run starts with ${warmup} warm-up jobs that are not counted (Druckpunkt starts its conversion and preview workers in the background at start-up). jobs/s = counted jobs / time from the first request to the last response. Latency = request start → IPP response received. Peak RSS is the sum of VmRSS over the server process and its children, sampled every 25 ms during the counted jobs; VmHWM is the kernel's high-water mark of the main process over its whole life (Druckpunkt's includes loading TypeScript through tsx at start).`,
+      `Druckpunkt's answer comes after it has received, checked and page-counted the PDF (pdfjs in a worker), encrypted and stored it and issued the release code; the first preview is rendered afterwards in the background. cupsd only spools the file. The first-preview pass then sends ${previewJobs} more jobs one at a time to the sequential server and, as soon as each Print-Job response arrives, fetches page 1's preview from the terminal API as the terminal page would; the time until the PNG is received is the figure.`,
+    ],
+    tables,
+    goals,
+    notes,
+  };
+}
+
+async function sideOf<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function startDruckpunktQueue(): Promise<DruckpunktProcess & Server> {
+  const server = await startDruckpunkt({ config: benchConfig([benchSite({ holdHours: 72 })]) });
+  return { ...server, printerUri: server.ippUri('lobeda') };
+}
+
+let requestCounter = 0;
+
+async function measureThroughput({
+  server,
+  jobs,
+  warmup,
+  concurrency,
+  fileSize,
+}: {
+  server: Server;
+  jobs: number;
+  warmup: number;
+  concurrency: number;
+  fileSize: number;
+}): Promise<Throughput & { lastJobId: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  try {
+    const send = (index: number) =>
+      sendPrintJob({ printerUri: server.printerUri, file: PDF, fileSize, jobName: `bench-${index}`, requestId: ++requestCounter, agent });
+    for (let i = 0; i < warmup; i++) await send(-1 - i);
+    const sampler = startRssSampler({ pid: server.pid });
+    const started = performance.now();
+    const results = await runPool({ count: jobs, concurrency, task: send });
+    const elapsedMs = Math.max(...results.map((r) => r.respondedAt)) - started;
+    const memory = await sampler.stop();
+    const last = results.reduce((a, b) => (b.respondedAt > a.respondedAt ? b : a));
+    return {
+      jobsPerSecond: (jobs * 1000) / elapsedMs,
+      latency: summarize(results.map((r) => r.latencyMs)),
+      peakTreeRssKb: memory.peakTreeRssKb,
+      hwmKb: memory.hwmKb,
+      held: -1,
+      lastJobId: last.jobId,
+    };
+  } finally {
+    agent.destroy();
+  }
+}
+
+async function fetchPreview({ server, jobId }: { server: DruckpunktProcess; jobId: number }): Promise<void> {
+  // From 127.0.0.1: the terminal API identifies the terminal by its address.
+  const response = await fetch(`${server.baseUrl}/api/terminal/jobs/${jobId}/pages/1/preview.png`);
+  const body = Buffer.from(await response.arrayBuffer());
+  if (response.status !== 200 || response.headers.get('content-type') !== 'image/png' || body.subarray(1, 4).toString() !== 'PNG') {
+    throw new Error(`preview of job ${jobId}: HTTP ${response.status} ${body.subarray(0, 200).toString()}`);
+  }
+}
+
+async function druckpunktHeldJobs(server: DruckpunktProcess): Promise<number> {
+  const response = await fetch(`${server.baseUrl}/api/terminal/session`);
+  const session = (await response.json()) as { jobs?: Array<{ state: string }> };
+  return (session.jobs ?? []).filter((job) => job.state === 'held').length;
+}
+
+async function measurePreviewLatency({ server, jobs, fileSize }: { server: DruckpunktProcess & Server; jobs: number; fileSize: number }): Promise<Summary> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const latencies: number[] = [];
+  try {
+    for (let i = 0; i < jobs; i++) {
+      const job = await sendPrintJob({ printerUri: server.printerUri, file: PDF, fileSize, jobName: `preview-${i}`, requestId: ++requestCounter, agent });
+      await fetchPreview({ server, jobId: job.jobId });
+      latencies.push(performance.now() - job.respondedAt);
+    }
+  } finally {
+    agent.destroy();
+  }
+  return summarize(latencies);
+}
