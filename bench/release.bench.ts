@@ -19,7 +19,7 @@ export const releaseBenchmark: Benchmark = { name: 'release', run };
 
 type Sample = { acceptedToFirstByte: number; printSentToFirstByte: number; loginMs: number; printResponseMs: number };
 
-async function run({ quick, log }: BenchOptions): Promise<Section> {
+async function run({ quick, log, serverDir }: BenchOptions): Promise<Section> {
   const releases = quick ? 5 : 100;
   const warmup = quick ? 1 : 3;
   const pdf = readFileSync(PDF);
@@ -33,8 +33,9 @@ async function run({ quick, log }: BenchOptions): Promise<Section> {
         printers: [{ id: PRINTER_ID, name: 'Bench', driver: 'ipp', uri: `ipp://127.0.0.1:${proxy.port}/ipp/print` }],
         quota: { pagesPerSession: 100_000, pagesPerTerminalPerDay: 100_000, pagesPerSitePerDay: 1_000_000 },
       });
-      const server = await startDruckpunkt({ config: benchConfig([site]) });
+      const server = await startDruckpunkt({ serverDir, config: benchConfig([site]) });
       try {
+        return await server.withLog(async () => {
         log(`${warmup} warm-up releases`);
         for (let i = 0; i < warmup; i++) await releaseOnce({ server, pdf, proxyIndex: proxy, index: i });
         const samples: Sample[] = [];
@@ -44,6 +45,7 @@ async function run({ quick, log }: BenchOptions): Promise<Section> {
           if ((i + 1) % 20 === 0) log(`${i + 1}/${releases}`);
         }
         return report({ samples, warmup });
+        });
       } finally {
         await server.stop();
       }

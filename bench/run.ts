@@ -3,11 +3,13 @@
  * one go, each side by side with the peer it is compared to, and writes BENCHMARKS.md. A failing
  * benchmark is reported in the file with its error; the others still run. `--quick` writes to
  * bench/out/BENCHMARKS.quick.md instead, so a smoke test never replaces the published figures.
+ * Druckpunkt is started from the committed HEAD unless `--working-tree` (see lib/server-tree.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { machineInfo } from './lib/machine.ts';
+import { prepareServerTree } from './lib/server-tree.ts';
 import { renderReport, type SectionResult } from './lib/report.ts';
 import type { Benchmark } from './lib/section.ts';
 import { spoolBenchmark } from './spool.bench.ts';
@@ -22,6 +24,7 @@ async function main() {
       only: { type: 'string' },
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
+      'working-tree': { type: 'boolean', default: false },
     },
   });
   const selected = values.only ? BENCHMARKS.filter((b) => b.name === values.only) : BENCHMARKS;
@@ -31,14 +34,16 @@ async function main() {
     return;
   }
   const quick = values.quick ?? false;
-  const machine = await machineInfo({ repoDir });
+  const workingTree = values['working-tree'] ?? false;
+  const machine = await machineInfo({ repoDir, workingTree });
+  const tree = await prepareServerTree({ repoDir, workingTree });
   const results: SectionResult[] = [];
   for (const benchmark of selected) {
     const started = performance.now();
     const log = (message: string) => console.error(`[${benchmark.name}] ${message}`);
     log(quick ? 'starting (quick)' : 'starting');
     try {
-      const section = await benchmark.run({ quick, log });
+      const section = await benchmark.run({ quick, log, serverDir: tree.dir });
       results.push({ name: benchmark.name, section, seconds: (performance.now() - started) / 1000 });
       log('done');
     } catch (error) {
@@ -47,11 +52,13 @@ async function main() {
       log(`FAILED: ${message}`);
     }
   }
-  const command = ['npm run bench', ...(values.only || quick ? ['--'] : []), ...(values.only ? [`--only ${values.only}`] : []), ...(quick ? ['--quick'] : [])].join(' ');
+  await tree.remove();
+  const flags = [...(values.only ? [`--only ${values.only}`] : []), ...(quick ? ['--quick'] : []), ...(workingTree ? ['--working-tree'] : [])];
+  const command = ['npm run bench', ...(flags.length ? ['--', ...flags] : [])].join(' ');
   // A quick run is a smoke test: it must not overwrite the published figures.
   const out = path.resolve(repoDir, values.out ?? (quick ? 'bench/out/BENCHMARKS.quick.md' : 'BENCHMARKS.md'));
   await mkdir(path.dirname(out), { recursive: true });
-  await writeFile(out, renderReport({ machine, results, quick, command }));
+  await writeFile(out, renderReport({ machine, results, quick, command, measured: tree.description }));
   console.error(`wrote ${path.relative(process.cwd(), out) || out}`);
 }
 

@@ -27,7 +27,7 @@ const MODES = [
 
 export const spoolBenchmark: Benchmark = { name: 'spool', run };
 
-async function run({ quick, log }: BenchOptions): Promise<Section> {
+async function run({ quick, log, serverDir }: BenchOptions): Promise<Section> {
   const jobs = quick ? 10 : 100;
   const warmup = quick ? 2 : 5;
   const previewJobs = quick ? 5 : 100;
@@ -40,7 +40,7 @@ async function run({ quick, log }: BenchOptions): Promise<Section> {
   for (const mode of MODES) {
     log(`Druckpunkt, ${mode.label}`);
     const druckpunkt: Side = await sideOf(async () => {
-      const server = await startDruckpunktQueue();
+      const server = await startDruckpunktQueue({ serverDir });
       try {
         const throughput = await measureThroughput({ server, jobs, warmup, concurrency: mode.concurrency, fileSize });
         // Druckpunkt renders each job's first preview in the background after answering; how long
@@ -150,8 +150,8 @@ async function sideOf<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } |
   }
 }
 
-async function startDruckpunktQueue(): Promise<DruckpunktProcess & Server> {
-  const server = await startDruckpunkt({ config: benchConfig([benchSite({ holdHours: 72 })]) });
+async function startDruckpunktQueue({ serverDir }: { serverDir: string }): Promise<DruckpunktProcess & Server> {
+  const server = await startDruckpunkt({ serverDir, config: benchConfig([benchSite({ holdHours: 72 })]) });
   return { ...server, printerUri: server.ippUri('lobeda') };
 }
 

@@ -2,14 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { findFreePort, makeTempDir, spawnLogged, tailOf, waitUntil } from '../../tests/helpers/peers/process.ts';
 
-const repoDir = path.resolve(import.meta.dirname, '../..');
-
 export type DruckpunktProcess = {
   pid: number;
   port: number;
   baseUrl: string;
   ippUri: (siteId: string) => string;
   logFile: string;
+  /** Runs `fn`; if it throws, the error gains the end of the server's log (gone after stop()). */
+  withLog: <T>(fn: () => Promise<T>) => Promise<T>;
   stop: () => Promise<void>;
 };
 
@@ -18,7 +18,15 @@ export type DruckpunktProcess = {
  * src/server.ts`), so its memory can be read from /proc and the benchmark client does not share
  * its event loop. Data dir and config are temporary; logging at warn, as in production.
  */
-export async function startDruckpunkt({ config, startTimeoutMs = 60_000 }: { config: Record<string, unknown>; startTimeoutMs?: number }): Promise<DruckpunktProcess> {
+export async function startDruckpunkt({
+  serverDir,
+  config,
+  startTimeoutMs = 60_000,
+}: {
+  serverDir: string;
+  config: Record<string, unknown>;
+  startTimeoutMs?: number;
+}): Promise<DruckpunktProcess> {
   const temp = await makeTempDir('bench-druckpunkt');
   const port = await findFreePort();
   const configFile = path.join(temp.dir, 'config.json');
@@ -27,7 +35,7 @@ export async function startDruckpunkt({ config, startTimeoutMs = 60_000 }: { con
   const server = spawnLogged({
     command: process.execPath,
     args: ['--import', 'tsx', 'src/server.ts'],
-    cwd: repoDir,
+    cwd: serverDir,
     env: {
       ...process.env,
       DRUCKPUNKT_PORT: String(port),
@@ -59,7 +67,15 @@ export async function startDruckpunkt({ config, startTimeoutMs = 60_000 }: { con
     await stop();
     throw error;
   }
-  return { pid: server.pid, port, baseUrl, ippUri: (siteId) => `ipp://127.0.0.1:${port}/ipp/print/${siteId}`, logFile, stop };
+  const withLog = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`${message}\n--- Druckpunkt log (end) ---\n${await tailOf(logFile, 15)}`, { cause: error });
+    }
+  };
+  return { pid: server.pid, port, baseUrl, ippUri: (siteId) => `ipp://127.0.0.1:${port}/ipp/print/${siteId}`, logFile, withLog, stop };
 }
 
 /** A site `lobeda` whose one terminal is this machine (127.0.0.1 and ::1). */

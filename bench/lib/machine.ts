@@ -7,7 +7,7 @@ const run = promisify(execFile);
 export type MachineInfo = { cpu: string; cores: number; ramGiB: string; node: string; os: string; date: string; commit: string };
 
 /** What a reader needs to compare figures: hardware, runtime, and which code was measured. */
-export async function machineInfo({ repoDir }: { repoDir: string }): Promise<MachineInfo> {
+export async function machineInfo({ repoDir, workingTree }: { repoDir: string; workingTree: boolean }): Promise<MachineInfo> {
   const cpus = os.cpus();
   let commit = 'unknown';
   try {
@@ -15,7 +15,7 @@ export async function machineInfo({ repoDir }: { repoDir: string }): Promise<Mac
     commit = stdout.trim();
     // Others commit in this checkout while a run goes on; say when the measured tree had changes.
     const { stdout: status } = await run('git', ['status', '--porcelain', '--', 'src'], { cwd: repoDir });
-    if (status.trim()) commit += ' (with uncommitted changes in src/)';
+    if (workingTree && status.trim()) commit += ' plus uncommitted changes in src/ (--working-tree)';
   } catch {
     // not a git checkout
   }

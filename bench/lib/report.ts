@@ -4,7 +4,20 @@ import type { Section, Table } from './section.ts';
 export type SectionResult = { name: string; section?: Section; error?: string; seconds: number };
 
 /** BENCHMARKS.md: machine, then one section per benchmark (or the reason it failed). */
-export function renderReport({ machine, results, quick, command }: { machine: MachineInfo; results: SectionResult[]; quick: boolean; command: string }): string {
+export function renderReport({
+  machine,
+  results,
+  quick,
+  command,
+  measured,
+}: {
+  machine: MachineInfo;
+  results: SectionResult[];
+  quick: boolean;
+  command: string;
+  /** Which code the server ran, e.g. "the committed HEAD". */
+  measured: string;
+}): string {
   const lines: string[] = [
     '# Benchmarks',
     '',
@@ -20,6 +33,7 @@ export function renderReport({ machine, results, quick, command }: { machine: Ma
     `| Node | ${machine.node} |`,
     `| date | ${machine.date} |`,
     `| git commit | ${escapeCell(machine.commit)} |`,
+    `| server code | ${escapeCell(measured)} |`,
     '',
     '## Summary',
     '',

@@ -30,6 +30,8 @@ export type Section = {
 export type BenchOptions = {
   /** Fewer iterations: a smoke test that the benchmark still runs, not figures to publish. */
   quick: boolean;
+  /** Where to start Druckpunkt from (see server-tree.ts): HEAD exported, or the checkout. */
+  serverDir: string;
   /** Progress on stderr; never part of the report. */
   log: (message: string) => void;
 };
