@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type OutputInfo, type OverlayOptions, type Sharp } from 'sharp';
 import { processPage, type ProcessedPage } from './page-pipeline.ts';
 
 export type IdCardSide = { image: Buffer; dpi: number };
@@ -25,7 +25,7 @@ export async function composeIdCard({ front, back, dpi = 300 }: { front: IdCardS
   const sides = await Promise.all([front, back].map((side) => processPage({ image: side.image, dpi: side.dpi, preset: 'id-card' })));
   const px = (mm: number) => Math.round((mm / 25.4) * dpi);
   const placements: ComposedIdCard['placements'] = [];
-  const composites: sharp.OverlayOptions[] = [];
+  const composites: OverlayOptions[] = [];
   let topMm = 40;
   for (const [i, side] of sides.entries()) {
     const widthMm = (side.widthPx / side.dpi) * 25.4;

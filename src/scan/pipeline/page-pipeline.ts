@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type OutputInfo, type OverlayOptions, type Sharp } from 'sharp';
 import { createScanImageInvalidError } from '../scan.errors.ts';
 import {
   borderLevel,
@@ -86,7 +86,7 @@ const WORK_DPI = 100;
 type Raw = { data: Buffer; width: number; height: number; channels: 1 | 3 };
 const rawInput = (r: Raw) => ({ raw: { width: r.width, height: r.height, channels: r.channels } });
 
-async function toRaw(pipeline: sharp.Sharp): Promise<Raw> {
+async function toRaw(pipeline: Sharp): Promise<Raw> {
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
   if (info.channels !== 1 && info.channels !== 3) throw createScanImageInvalidError();
   return { data, width: info.width, height: info.height, channels: info.channels };
@@ -236,7 +236,7 @@ export async function processPage({ image, dpi, preset = 'document', steps = {},
   // a 3×3 median would do it too but costs ~150 ms per A4 page at 200 dpi.
   if (opts.whiten) out = (opts.denoise === 'median' ? out.median(3) : out.blur(0.6)).linear(gain, offset);
   if (rotate !== 0) out = out.rotate(rotate);
-  let png: { data: Buffer; info: sharp.OutputInfo };
+  let png: { data: Buffer; info: OutputInfo };
   if (opts.mode === 'bw') {
     // Otsu on the levelled histogram: with white paper and black ink the split is clean.
     const levelled = new Array<number>(256).fill(0);
