@@ -1,6 +1,6 @@
 import type { Db } from '../db/database.ts';
-import type { SiteConfig } from '../config/config.ts';
 import { createErrorFactory } from '../shared/errors.ts';
+import { isoWeekOf, type QuotaRuleSet } from './quota.models.ts';
 
 export const createQuotaExceededError = createErrorFactory({
   code: 'quota.exceeded',
@@ -13,21 +13,27 @@ export function siteDay(at: number, timeZone = 'Europe/Berlin'): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 
-export type QuotaAccount = { account: string; allowance: number; label: 'session' | 'terminal-day' | 'site-day' };
+export type QuotaAccount = { account: string; allowance: number; label: 'session' | 'terminal-day' | 'site-day' | 'site-week' | 'site-month' };
 
-/** The accounts a print from this session draws on, with their allowances from the rules. */
-export function accountsFor({ site, sessionId, terminalId, at }: { site: SiteConfig; sessionId: string; terminalId: string; at: number }): QuotaAccount[] {
+/**
+ * The accounts a print from this session draws on, with their allowances from the site's current
+ * rules (see quota-rules.ts). Week (ISO week) and month budgets only exist when the rules set them.
+ */
+export function accountsFor({ rules, sessionId, terminalId, at }: { rules: QuotaRuleSet; sessionId: string; terminalId: string; at: number }): QuotaAccount[] {
   const day = siteDay(at);
-  return [
-    { account: `session:${sessionId}`, allowance: site.quota.pagesPerSession, label: 'session' },
-    { account: `terminal-day:${terminalId}:${day}`, allowance: site.quota.pagesPerTerminalPerDay, label: 'terminal-day' },
-    { account: `site-day:${day}`, allowance: site.quota.pagesPerSitePerDay, label: 'site-day' },
+  const accounts: QuotaAccount[] = [
+    { account: `session:${sessionId}`, allowance: rules.pagesPerSession, label: 'session' },
+    { account: `terminal-day:${terminalId}:${day}`, allowance: rules.pagesPerTerminalPerDay, label: 'terminal-day' },
+    { account: `site-day:${day}`, allowance: rules.pagesPerSitePerDay, label: 'site-day' },
   ];
+  if (rules.pagesPerSitePerWeek !== null) accounts.push({ account: `site-week:${isoWeekOf(day)}`, allowance: rules.pagesPerSitePerWeek, label: 'site-week' });
+  if (rules.pagesPerSitePerMonth !== null) accounts.push({ account: `site-month:${day.slice(0, 7)}`, allowance: rules.pagesPerSitePerMonth, label: 'site-month' });
+  return accounts;
 }
 
-/** Quota pages a job costs: every impression of every copy, colour weighted by the site's factor. */
-export function costOf({ impressions, colorMode, site }: { impressions: number; colorMode: 'color' | 'monochrome'; site: SiteConfig }): number {
-  return Math.ceil(impressions * (colorMode === 'color' ? site.quota.colorFactor : 1));
+/** Quota pages a job costs: every impression of every copy, colour weighted by the rules' factor. */
+export function costOf({ impressions, colorMode, rules }: { impressions: number; colorMode: 'color' | 'monochrome'; rules: Pick<QuotaRuleSet, 'colorFactor'> }): number {
+  return Math.ceil(impressions * (colorMode === 'color' ? rules.colorFactor : 1));
 }
 
 /**

@@ -9,6 +9,8 @@ import type { SpoolService } from '../spool/spool.usecases.ts';
 import type { SpoolRepository } from '../spool/spool.repository.ts';
 import type { PrintJob } from '../spool/spool.models.ts';
 import { accountsFor, costOf, type Ledger } from '../quota/ledger.ts';
+import { createQuotaRules, type QuotaRules } from '../quota/quota-rules.ts';
+import { createJobOverrides, type JobOverrides } from '../quota/job-overrides.ts';
 import type { PrinterDriver, FollowUpdate, Readiness } from './printers/printer-driver.ts';
 import type { CodeGuard } from './code-guard.ts';
 import type { PrintAttempt, ReleaseRepository, StationSession } from './release.repository.ts';
@@ -37,6 +39,10 @@ export type ReleaseDeps = {
   logger: Logger;
   /** How often the follower polls a printer, ms. */
   followIntervalMs?: number;
+  /** The quota rules in force (stored, editable by admins); default: read from `db` over `config`. */
+  quotaRules?: QuotaRules;
+  /** Staff overrides letting a held job print beyond the quota; default: read from `db`. */
+  jobOverrides?: JobOverrides;
 };
 
 export type JobOutcome = { jobId: number; started: boolean; errorCode?: string; missingPages?: number };
@@ -51,6 +57,8 @@ export function createReleaseService(deps: ReleaseDeps) {
   const following = new Map<number, Promise<void>>();
   const sends = new Set<Promise<void>>();
   const abort = new AbortController();
+  const quotaRules = deps.quotaRules ?? createQuotaRules({ db, config });
+  const jobOverrides = deps.jobOverrides ?? createJobOverrides({ db, ledger });
 
   function stationOf(printerId: string): { site: SiteConfig; printer: PrinterConfig; driver: PrinterDriver } {
     for (const site of config.sites) {
@@ -83,7 +91,7 @@ export function createReleaseService(deps: ReleaseDeps) {
 
   function accountsOfSession(site: SiteConfig, terminalSessionId: string) {
     const session = spool.getSession(terminalSessionId)!;
-    return accountsFor({ site, sessionId: session.id, terminalId: session.terminalId, at: clock.now() });
+    return accountsFor({ rules: quotaRules.current(site.id), sessionId: session.id, terminalId: session.terminalId, at: clock.now() });
   }
 
   async function pdfOfJob(jobId: number): Promise<Buffer> {
@@ -104,7 +112,7 @@ export function createReleaseService(deps: ReleaseDeps) {
     const state = update.state === 'completed' ? 'completed' : update.state === 'canceled' ? 'canceled' : update.state === 'unknown' ? 'unknown' : 'aborted';
     const pagesCompleted = Math.min(update.pagesCompleted, attempt.pagesTotal);
     const reason = update.reasons.find((r) => r !== 'none') ?? (state === 'completed' ? null : state);
-    const charged = site && job ? Math.min(attempt.pagesReserved, costOf({ impressions: pagesCompleted, colorMode: job.colorMode, site })) : 0;
+    const charged = site && job ? Math.min(attempt.pagesReserved, costOf({ impressions: pagesCompleted, colorMode: job.colorMode, rules: quotaRules.current(site.id) })) : 0;
     const finished = db.transaction(() => {
       if (!repo.finishAttempt({ id: attempt.id, state, pagesCompleted, reason, at: clock.now() })) return false;
       ledger.settle({ attemptId: attempt.id, chargedPages: charged, reason: state, at: clock.now() });
@@ -179,13 +187,19 @@ export function createReleaseService(deps: ReleaseDeps) {
    */
   function startAttempt({ job, site, printerId, driver, chargeQuota }: { job: PrintJob; site: SiteConfig; printerId: string; driver: PrinterDriver; chargeQuota: boolean }): JobOutcome {
     const impressions = impressionsOf(job);
-    const cost = chargeQuota ? costOf({ impressions, colorMode: job.colorMode, site }) : 0;
+    const rules = quotaRules.current(site.id);
+    const cost = chargeQuota ? costOf({ impressions, colorMode: job.colorMode, rules }) : 0;
     try {
       const attemptId = db.transaction(() => {
         const current = spoolRepo.getJob(job.id);
         if (!current || !RELEASABLE.has(current.state)) return undefined;
         const id = repo.insertAttempt({ jobId: job.id, printerId, pagesTotal: impressions, pagesReserved: cost, at: clock.now() });
-        if (cost > 0) ledger.reserve({ siteId: site.id, accounts: accountsFor({ site, sessionId: job.sessionId, terminalId: job.terminalId, at: clock.now() }), pages: cost, attemptId: id, at: clock.now() });
+        if (cost > 0) {
+          const accounts = accountsFor({ rules, sessionId: job.sessionId, terminalId: job.terminalId, at: clock.now() });
+          // Staff let this job print beyond the quota: grant each account's shortfall first.
+          jobOverrides.coverShortfall({ siteId: site.id, jobId: job.id, accounts, pages: cost, at: clock.now() });
+          ledger.reserve({ siteId: site.id, accounts, pages: cost, attemptId: id, at: clock.now() });
+        }
         spoolRepo.setJobState({ id: job.id, state: 'processing', stateReason: 'job-printing' });
         spoolRepo.setPagesCompleted({ id: job.id, pagesCompleted: 0 });
         return id;
@@ -244,13 +258,14 @@ export function createReleaseService(deps: ReleaseDeps) {
     /** The jobs at the station with their cost, the free pages left, and print progress. */
     overview({ session }: { session: StationSession }) {
       const { site } = stationOf(session.printerId);
+      const rules = quotaRules.current(site.id);
       const available = ledger.available({ siteId: site.id, accounts: accountsOfSession(site, session.terminalSessionId) });
       const jobs = releasableJobs(session.terminalSessionId).map((job) => {
         const attempt = repo.latestAttemptOfJob(job.id);
         return {
           job,
           impressions: impressionsOf(job),
-          cost: costOf({ impressions: impressionsOf(job), colorMode: job.colorMode, site }),
+          cost: costOf({ impressions: impressionsOf(job), colorMode: job.colorMode, rules }),
           attempt: attempt && attempt.printerId === session.printerId ? attempt : undefined,
         };
       });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createTestDb } from '../helpers/test-db.ts';
 import { openDatabase, migrate } from '../../src/db/database.ts';
 import { createLedger, accountsFor, costOf, siteDay } from '../../src/quota/ledger.ts';
+import { rulesFromConfig } from '../../src/quota/quota.models.ts';
 import { parseConfig } from '../../src/config/config.ts';
 import { demoConfig } from '../../src/config/demo-config.ts';
 
@@ -43,23 +44,25 @@ describe('charging ledger', () => {
   test('the smallest account decides: a day budget of the site limits every session', () => {
     const site = parseConfig({ raw: structuredClone(demoConfig) }).sites[0]!;
     site.quota.pagesPerSitePerDay = 4;
+    const rules = rulesFromConfig({ siteId: site.id, quota: site.quota });
     const ledger = createLedger({ db: createTestDb() });
     const at = Date.parse('2026-03-02T10:00:00Z');
-    const a = accountsFor({ site, sessionId: 'a', terminalId: 't1', at });
-    const b = accountsFor({ site, sessionId: 'b', terminalId: 't2', at });
+    const a = accountsFor({ rules, sessionId: 'a', terminalId: 't1', at });
+    const b = accountsFor({ rules, sessionId: 'b', terminalId: 't2', at });
     ledger.reserve({ siteId: site.id, accounts: a, pages: 3, attemptId: 1, at });
     expect(ledger.available({ siteId: site.id, accounts: b })).toBe(1);
     // The next local day starts fresh (Europe/Berlin midnight is 23:00 UTC in winter).
     const tomorrow = Date.parse('2026-03-02T23:30:00Z');
     expect(siteDay(tomorrow)).toBe('2026-03-03');
-    expect(ledger.available({ siteId: site.id, accounts: accountsFor({ site, sessionId: 'b', terminalId: 't2', at: tomorrow }) })).toBe(4);
+    expect(ledger.available({ siteId: site.id, accounts: accountsFor({ rules, sessionId: 'b', terminalId: 't2', at: tomorrow }) })).toBe(4);
   });
 
   test('colour pages weigh by the colour factor', () => {
     const site = parseConfig({ raw: structuredClone(demoConfig) }).sites[0]!;
     site.quota.colorFactor = 2;
-    expect(costOf({ impressions: 3, colorMode: 'color', site })).toBe(6);
-    expect(costOf({ impressions: 3, colorMode: 'monochrome', site })).toBe(3);
+    const rules = rulesFromConfig({ siteId: site.id, quota: site.quota });
+    expect(costOf({ impressions: 3, colorMode: 'color', rules })).toBe(6);
+    expect(costOf({ impressions: 3, colorMode: 'monochrome', rules })).toBe(3);
   });
 
   test('20 parallel releases against a balance of 10 pages never overdraw it (in one process)', async () => {
