@@ -1,4 +1,4 @@
-import sharp, { type OutputInfo, type OverlayOptions, type Sharp } from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 import { processPage, type ProcessedPage } from './page-pipeline.ts';
 
 export type IdCardSide = { image: Buffer; dpi: number };

@@ -1,4 +1,4 @@
-import sharp, { type OutputInfo, type OverlayOptions, type Sharp } from 'sharp';
+import sharp, { type OutputInfo, type Sharp } from 'sharp';
 import { createScanImageInvalidError } from '../scan.errors.ts';
 import {
   borderLevel,
