@@ -73,3 +73,10 @@ export const createScanImageInvalidError = createErrorFactory({
   statusCode: 422,
   message: 'A scanned page could not be read.',
 });
+
+/** Even the smallest export setting does not fit the requested size (too many pages for it). */
+export const createScanBudgetTooSmallError = createErrorFactory({
+  code: 'scan.budget_too_small',
+  statusCode: 422,
+  message: 'The pages do not fit into the requested file size. Please split them into several files.',
+});

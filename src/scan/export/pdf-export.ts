@@ -1,0 +1,219 @@
+import { deflateSync } from 'node:zlib';
+import {
+  PDFDocument,
+  concatTransformationMatrix,
+  drawObject,
+  popGraphicsState,
+  pushGraphicsState,
+  type PDFPage,
+} from 'pdf-lib';
+import sharp from 'sharp';
+import type { Clock } from '../../shared/clock.ts';
+import type { OutputMode } from '../pipeline/page-pipeline.ts';
+import { createScanBudgetTooSmallError, createScanImageInvalidError } from '../scan.errors.ts';
+import { findSmallestTextRegion } from './legibility.ts';
+
+/** A processed page (from `processPage`) to put into the PDF. */
+export type ExportPage = { image: Buffer; dpi: number; mode: OutputMode };
+
+/** One rung of the quality ladder. */
+export type ExportSettings = {
+  /** Short id for logs and the UI ("grey 200 dpi q75"). */
+  name: string;
+  /** Highest resolution pages are stored at (never upsampled). */
+  dpi: number;
+  /** `jpeg`: mozjpeg at `quality`; `bilevel`: 1-bit, Flate-compressed (text stays crisp, tiny). */
+  encoding: 'jpeg' | 'bilevel';
+  quality: number;
+  /** Whether colour pages keep their colour at this rung (otherwise grey). */
+  keepColor: boolean;
+};
+
+/** Tried in this order until the file fits; the first that fits is the best quality that fits. */
+export const EXPORT_LADDER: ExportSettings[] = [
+  { name: 'jpeg-200dpi-q75', dpi: 200, encoding: 'jpeg', quality: 75, keepColor: true },
+  { name: 'jpeg-200dpi-q60', dpi: 200, encoding: 'jpeg', quality: 60, keepColor: true },
+  { name: 'jpeg-150dpi-q60', dpi: 150, encoding: 'jpeg', quality: 60, keepColor: true },
+  { name: 'jpeg-150dpi-q45-grey', dpi: 150, encoding: 'jpeg', quality: 45, keepColor: false },
+  { name: 'bilevel-200dpi', dpi: 200, encoding: 'bilevel', quality: 40, keepColor: false },
+  { name: 'bilevel-150dpi', dpi: 150, encoding: 'bilevel', quality: 35, keepColor: false },
+  // Last resort: ever lower resolutions. Only a tiny budget with many pages gets here.
+  ...[120, 100, 75, 60, 50, 40, 30, 20].map((dpi) => ({
+    name: `bilevel-${dpi}dpi`,
+    dpi,
+    encoding: 'bilevel' as const,
+    quality: 30,
+    keepColor: false,
+  })),
+];
+
+export type ExportPdfArgs = {
+  pages: ExportPage[];
+  /** The budget the citizen picked ("passt für 2 / 5 / 10 MB"), in bytes. */
+  targetBytes: number;
+  /** For the PDF's dates, which are kept to the day (see below). */
+  clock: Clock;
+  ladder?: ExportSettings[];
+};
+
+export type ExportPdfResult = {
+  pdf: Buffer;
+  bytes: number;
+  settingsUsed: ExportSettings;
+  /**
+   * A 100 % crop (one stored pixel per screen pixel) of the region with the smallest text, taken
+   * from the page as stored in the PDF, so the citizen can judge whether it is still legible.
+   */
+  legibility: { pageIndex: number; image: Buffer; box: { left: number; top: number; width: number; height: number } } | null;
+};
+
+const A4 = { width: 595.28, height: 841.89 }; // points
+const PT_PER_INCH = 72;
+
+type Encoded =
+  | { kind: 'jpeg'; bytes: Buffer; widthPx: number; heightPx: number; dpi: number }
+  | { kind: 'bilevel'; bytes: Buffer; widthPx: number; heightPx: number; dpi: number };
+
+async function encodePage(page: ExportPage, settings: ExportSettings): Promise<Encoded> {
+  const meta = await sharp(page.image).metadata();
+  if (!meta.width || !meta.height) throw createScanImageInvalidError();
+  const dpi = Math.min(page.dpi, settings.dpi);
+  const widthPx = Math.max(1, Math.round((meta.width * dpi) / page.dpi));
+  const heightPx = Math.max(1, Math.round((meta.height * dpi) / page.dpi));
+  const resized = sharp(page.image).removeAlpha().resize(widthPx, heightPx, { fit: 'fill', kernel: 'lanczos3' });
+  const color = page.mode === 'color' && settings.keepColor;
+  if (settings.encoding === 'jpeg' || page.mode === 'color') {
+    // Colour pages (ID cards, photos) are never made 1-bit: they would turn into black blobs.
+    const quality = settings.quality;
+    const bytes = await (color ? resized.toColourspace('srgb') : resized.toColourspace('b-w'))
+      .jpeg({ quality, mozjpeg: true, chromaSubsampling: '4:2:0' })
+      .toBuffer();
+    return { kind: 'jpeg', bytes, widthPx, heightPx, dpi };
+  }
+  const { data } = await resized.toColourspace('b-w').extractChannel(0).threshold(160).raw().toBuffer({ resolveWithObject: true });
+  // DeviceGray, 1 bit per pixel, rows padded to whole bytes; 1 = white.
+  const rowBytes = Math.ceil(widthPx / 8);
+  const packed = Buffer.alloc(rowBytes * heightPx);
+  for (let y = 0; y < heightPx; y++) {
+    for (let x = 0; x < widthPx; x++) {
+      if (data[y * widthPx + x]! >= 128) packed[y * rowBytes + (x >> 3)]! |= 0x80 >> (x & 7);
+    }
+  }
+  return { kind: 'bilevel', bytes: deflateSync(packed, { level: 9 }), widthPx, heightPx, dpi };
+}
+
+function placeOnPage(doc: PDFDocument, encoded: Encoded): { page: PDFPage; width: number; height: number; x: number; y: number } {
+  // The image at its physical size on an A4 sheet (landscape for landscape images); an image
+  // larger than A4 (legal paper, a big photo) is scaled down to fit rather than cut off.
+  let width = (encoded.widthPx / encoded.dpi) * PT_PER_INCH;
+  let height = (encoded.heightPx / encoded.dpi) * PT_PER_INCH;
+  const landscape = width > height;
+  const pw = landscape ? A4.height : A4.width;
+  const ph = landscape ? A4.width : A4.height;
+  const fit = Math.min(1, pw / width, ph / height);
+  // Up to 1 % oversize is rounding of a cropped A4 page: keep real size and let it touch the edge.
+  const scale = fit > 0.99 ? 1 : fit;
+  width *= scale;
+  height *= scale;
+  const page = doc.addPage([pw, ph]);
+  return { page, width, height, x: (pw - width) / 2, y: (ph - height) / 2 };
+}
+
+/** The day (UTC midnight) of `now`: a scan's PDF says which day, never the minute it was made. */
+function dayOf(clock: Clock): Date {
+  const d = clock.date();
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+}
+
+async function buildPdf(encoded: Encoded[], clock: Clock): Promise<Buffer> {
+  // updateMetadata: false keeps pdf-lib from stamping its own producer and the exact time.
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  doc.setProducer('Druckpunkt');
+  doc.setCreator('Druckpunkt');
+  doc.setCreationDate(dayOf(clock));
+  doc.setModificationDate(dayOf(clock));
+  for (const img of encoded) {
+    const { page, width, height, x, y } = placeOnPage(doc, img);
+    if (img.kind === 'jpeg') {
+      const embedded = await doc.embedJpg(img.bytes);
+      page.drawImage(embedded, { x, y, width, height });
+    } else {
+      // The data is deflated already (level 9), so it is stored as is with its filter named.
+      const ref = doc.context.register(
+        doc.context.stream(img.bytes, {
+          Type: 'XObject',
+          Subtype: 'Image',
+          Width: img.widthPx,
+          Height: img.heightPx,
+          ColorSpace: 'DeviceGray',
+          BitsPerComponent: 1,
+          Filter: 'FlateDecode',
+        }),
+      );
+      const name = page.node.newXObject('Im', ref);
+      page.pushOperators(pushGraphicsState(), concatTransformationMatrix(width, 0, 0, height, x, y), drawObject(name), popGraphicsState());
+    }
+  }
+  return Buffer.from(await doc.save({ useObjectStreams: true }));
+}
+
+async function decodeStored(encoded: Encoded): Promise<Buffer> {
+  if (encoded.kind === 'jpeg') return await sharp(encoded.bytes).png().toBuffer();
+  const { inflateSync } = await import('node:zlib');
+  const packed = inflateSync(encoded.bytes);
+  const rowBytes = Math.ceil(encoded.widthPx / 8);
+  const pixels = Buffer.alloc(encoded.widthPx * encoded.heightPx);
+  for (let y = 0; y < encoded.heightPx; y++) {
+    for (let x = 0; x < encoded.widthPx; x++) {
+      pixels[y * encoded.widthPx + x] = packed[y * rowBytes + (x >> 3)]! & (0x80 >> (x & 7)) ? 255 : 0;
+    }
+  }
+  return await sharp(pixels, { raw: { width: encoded.widthPx, height: encoded.heightPx, channels: 1 } }).png().toBuffer();
+}
+
+/**
+ * Builds one PDF from processed pages that is at most `targetBytes`, trying `ladder` rungs in
+ * order of quality. Each rung first encodes the pages and gives up as soon as their sum alone
+ * exceeds the budget (cheap); only a plausible rung builds the PDF, whose real size decides.
+ * Guaranteed to fit unless even 20 dpi 1-bit pages cannot (then `scan.budget_too_small`).
+ *
+ * Metadata: Producer and Creator "Druckpunkt", creation/modification date to the day only; no
+ * title, author, subject or keywords, so nothing of the document's content or the citizen's
+ * identity is in it.
+ */
+export async function exportPdf({ pages, targetBytes, clock, ladder = EXPORT_LADDER }: ExportPdfArgs): Promise<ExportPdfResult> {
+  if (pages.length === 0) throw createScanImageInvalidError({ message: 'There are no pages to export.' });
+  // PDF structure costs roughly this per page beyond the image data.
+  const overheadPerPage = 600;
+  for (const settings of ladder) {
+    const encoded: Encoded[] = [];
+    let sum = 1000;
+    let tooBig = false;
+    for (const page of pages) {
+      const e = await encodePage(page, settings);
+      encoded.push(e);
+      sum += e.bytes.length + overheadPerPage;
+      if (sum > targetBytes) {
+        tooBig = true;
+        break;
+      }
+    }
+    if (tooBig) continue;
+    const pdf = await buildPdf(encoded, clock);
+    if (pdf.length > targetBytes) continue;
+    return { pdf, bytes: pdf.length, settingsUsed: settings, legibility: await legibilityCrop(encoded) };
+  }
+  throw createScanBudgetTooSmallError({ details: { pages: pages.length, targetBytes } });
+}
+
+async function legibilityCrop(encoded: Encoded[]): Promise<ExportPdfResult['legibility']> {
+  let best: { pageIndex: number; score: number; stored: Buffer; box: { left: number; top: number; width: number; height: number } } | null = null;
+  for (const [pageIndex, e] of encoded.entries()) {
+    const stored = await decodeStored(e);
+    const region = await findSmallestTextRegion({ image: stored, dpi: e.dpi });
+    if (region && (!best || region.score > best.score)) best = { pageIndex, score: region.score, stored, box: region.box };
+  }
+  if (!best) return null;
+  const image = await sharp(best.stored).extract(best.box).png().toBuffer();
+  return { pageIndex: best.pageIndex, image, box: best.box };
+}
