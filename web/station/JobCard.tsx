@@ -78,10 +78,16 @@ export function JobCard({ job, previewUrl, selected, onSelectedChange }: JobCard
         )}
         {isPrintable(job) && (
           <div class="job-card__select">
-            <input type="checkbox" id={checkboxId} checked={selected} onChange={(event) => onSelectedChange(event.currentTarget.checked)} />
-            <label for={checkboxId}>
+            {/* Named "Auswählen <document>": the visible word plus which document it selects. */}
+            <input
+              type="checkbox"
+              id={checkboxId}
+              aria-labelledby={`${checkboxId}-label ${nameId}`}
+              checked={selected}
+              onChange={(event) => onSelectedChange(event.currentTarget.checked)}
+            />
+            <label for={checkboxId} id={`${checkboxId}-label`}>
               {t('station.job.select')}
-              <span class="visually-hidden">: {job.name}</span>
             </label>
           </div>
         )}
