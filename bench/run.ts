@@ -4,11 +4,14 @@
  * benchmark is reported in the file with its error; the others still run. `--quick` writes to
  * bench/out/BENCHMARKS.quick.md instead, so a smoke test never replaces the published figures.
  * Druckpunkt is started from the committed HEAD unless `--working-tree` (see lib/server-tree.ts).
+ * `--wait-quiet <seconds>` waits (at most that long) before each benchmark until the 1-minute
+ * load average is below half the core count, since the machine may be shared.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { machineInfo } from './lib/machine.ts';
+import { machineInfo, waitForQuiet } from './lib/machine.ts';
 import { prepareServerTree } from './lib/server-tree.ts';
 import { renderReport, type SectionResult } from './lib/report.ts';
 import type { Benchmark } from './lib/section.ts';
@@ -25,6 +28,7 @@ async function main() {
       quick: { type: 'boolean', default: false },
       out: { type: 'string' },
       'working-tree': { type: 'boolean', default: false },
+      'wait-quiet': { type: 'string' },
     },
   });
   const selected = values.only ? BENCHMARKS.filter((b) => b.name === values.only) : BENCHMARKS;
@@ -41,14 +45,16 @@ async function main() {
   for (const benchmark of selected) {
     const started = performance.now();
     const log = (message: string) => console.error(`[${benchmark.name}] ${message}`);
+    if (values['wait-quiet']) await waitForQuiet({ below: os.cpus().length / 2, maxSeconds: Number(values['wait-quiet']), log });
+    const loadBefore = os.loadavg()[0]!;
     log(quick ? 'starting (quick)' : 'starting');
     try {
       const section = await benchmark.run({ quick, log, serverDir: tree.dir });
-      results.push({ name: benchmark.name, section, seconds: (performance.now() - started) / 1000 });
+      results.push({ name: benchmark.name, section, seconds: (performance.now() - started) / 1000, load: { before: loadBefore, after: os.loadavg()[0]! } });
       log('done');
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      results.push({ name: benchmark.name, error: message, seconds: (performance.now() - started) / 1000 });
+      results.push({ name: benchmark.name, error: message, seconds: (performance.now() - started) / 1000, load: { before: loadBefore, after: os.loadavg()[0]! } });
       log(`FAILED: ${message}`);
     }
   }

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export type MachineInfo = { cpu: string; cores: number; ramGiB: string; node: string; os: string; date: string; commit: string };
+export type MachineInfo = { cpu: string; cores: number; ramGiB: string; node: string; os: string; date: string; commit: string; load: number[] };
 
 /** What a reader needs to compare figures: hardware, runtime, and which code was measured. */
 export async function machineInfo({ repoDir, workingTree }: { repoDir: string; workingTree: boolean }): Promise<MachineInfo> {
@@ -27,5 +27,22 @@ export async function machineInfo({ repoDir, workingTree }: { repoDir: string; w
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     date: new Date().toISOString(),
     commit,
+    load: os.loadavg(),
   };
+}
+
+/**
+ * Waits until the 1-minute load average drops below `below` or `maxSeconds` pass (other
+ * engineers' test runs share the machine). Returns the load it settled at.
+ */
+export async function waitForQuiet({ below, maxSeconds, log }: { below: number; maxSeconds: number; log: (message: string) => void }): Promise<number> {
+  const deadline = Date.now() + maxSeconds * 1000;
+  let announced = false;
+  for (;;) {
+    const load = os.loadavg()[0]!;
+    if (load < below || Date.now() >= deadline) return load;
+    if (!announced) log(`waiting up to ${maxSeconds} s for the load average (${load.toFixed(2)}) to drop below ${below}`);
+    announced = true;
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+  }
 }

@@ -1,7 +1,14 @@
 import type { MachineInfo } from './machine.ts';
 import type { Section, Table } from './section.ts';
 
-export type SectionResult = { name: string; section?: Section; error?: string; seconds: number };
+export type SectionResult = {
+  name: string;
+  section?: Section;
+  error?: string;
+  seconds: number;
+  /** 1-minute load average before and after: other work on the machine skews every figure. */
+  load: { before: number; after: number };
+};
 
 /** BENCHMARKS.md: machine, then one section per benchmark (or the reason it failed). */
 export function renderReport({
@@ -34,6 +41,9 @@ export function renderReport({
     `| date | ${machine.date} |`,
     `| git commit | ${escapeCell(machine.commit)} |`,
     `| server code | ${escapeCell(measured)} |`,
+    `| load average at start (1/5/15 min) | ${machine.load.map((l) => l.toFixed(2)).join(' / ')} |`,
+    '',
+    `Figures are only comparable between runs on a quiet machine: a load average well above the core count means other processes took CPU from the servers (each section states the load around it).`,
     '',
     '## Summary',
     '',
@@ -52,7 +62,7 @@ export function renderReport({
   for (const result of results) {
     lines.push('');
     if (!result.section) {
-      lines.push(`## ${result.name}`, '', `**The benchmark failed** after ${result.seconds.toFixed(0)} s:`, '', '```', result.error ?? 'unknown error', '```');
+      lines.push(`## ${result.name}`, '', `**The benchmark failed** after ${result.seconds.toFixed(0)} s (load ${loadText(result)}):`, '', '```', result.error ?? 'unknown error', '```');
       continue;
     }
     const { section } = result;
@@ -64,9 +74,13 @@ export function renderReport({
       lines.push('', '**Notes**', '');
       for (const note of section.notes) lines.push(`- ${note}`);
     }
-    lines.push('', `_Took ${result.seconds.toFixed(0)} s._`);
+    lines.push('', `_Took ${result.seconds.toFixed(0)} s; 1-minute load average ${loadText(result)}._`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+function loadText(result: SectionResult): string {
+  return `${result.load.before.toFixed(2)} before, ${result.load.after.toFixed(2)} after`;
 }
 
 function metMark(met: boolean | null): string {
