@@ -513,7 +513,6 @@ export function StationApp() {
                   disabled={chosen.length === 0}
                   onClick={() => setConfirmingDelete(true)}
                 >
-                  <span aria-hidden="true">🗑 </span>
                   {t('station.selection.delete')}
                 </button>
               </div>

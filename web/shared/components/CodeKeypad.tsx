@@ -62,7 +62,7 @@ export function CodeKeypad({ value, length, label, onDigit, onBackspace, onClear
           0
         </button>
         <button type="button" class="button button--secondary code-keypad__key code-keypad__key--word" onClick={guard(onBackspace)}>
-          <span aria-hidden="true">⌫ </span>
+          <span aria-hidden="true">⌫</span>
           {t('keypad.backspace')}
         </button>
       </div>
