@@ -30,6 +30,8 @@ const CUPS_PRINTER_DUPLEX = 0x0010;
 const CUPS_PRINTER_COPIES = 0x0040;
 const CUPS_PRINTER_SMALL = 0x1000;
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
 /** A DNS TXT string holds at most 255 bytes, key and '=' included (RFC 6763 §6.1). */
 const TXT_STRING_BYTES = 255;
 /** A DNS label (the service instance name) holds at most 63 bytes (RFC 6763 §4.1.1). */
@@ -172,6 +174,10 @@ export function advertiseQueues({
       txt: ippTxtRecord({ site, adminUrl: `${baseUrl}/staff` }),
     }),
   );
+  if (LOOPBACK_HOSTS.has(config.server.host)) {
+    // Advertised but unreachable: terminals would list a printer that never answers.
+    logger.warn({ host: config.server.host }, 'DNS-SD is on but the server listens on loopback only; set server.host so terminals can reach the queues');
+  }
   for (const service of services) {
     const published = publisher.publish(service);
     logger.info({ service: published.name, type: '_ipp._tcp', port }, 'advertising IPP queue via DNS-SD');

@@ -5,11 +5,11 @@ import { createLogger } from '../../src/shared/logger.ts';
 import { advertiseQueues, ippTxtRecord, serviceNameOf, type DnsSdPublisher } from '../../src/spool/dnssd.ts';
 import { buildPrinterAttributes, capabilitiesOf, printerUuidForSite } from '../../src/spool/ipp/printer-attributes.ts';
 
-function configWith({ dnsSd = true, publicBaseUrl, sites }: { dnsSd?: boolean; publicBaseUrl?: string; sites?: unknown[] } = {}) {
+function configWith({ dnsSd = true, publicBaseUrl, host = '0.0.0.0', sites }: { dnsSd?: boolean; publicBaseUrl?: string; host?: string; sites?: unknown[] } = {}) {
   return parseConfig({
     raw: {
       dnsSd,
-      ...(publicBaseUrl ? { server: { publicBaseUrl } } : {}),
+      server: { host, ...(publicBaseUrl ? { publicBaseUrl } : {}) },
       sites: sites ?? [
         {
           id: 'lobeda',
@@ -176,6 +176,15 @@ describe('advertising the queues', () => {
     const ad = advertiseQueues({ config: configWith({ publicBaseUrl: 'https://druck.jena.example/' }), port: 8631, logger, createPublisher: recorder.create });
     expect((recorder.published[0]!.txt as Record<string, string>).adminurl).toBe('https://druck.jena.example/staff');
     await ad.stop();
+  });
+
+  test('advertising a server that listens on loopback only warns that terminals cannot reach it', async () => {
+    const quiet = capturingLogger();
+    await advertiseQueues({ config, port: 8631, logger: quiet.logger, createPublisher: recordingPublisher().create }).stop();
+    const loud = capturingLogger();
+    await advertiseQueues({ config: configWith({ host: '127.0.0.1' }), port: 8631, logger: loud.logger, createPublisher: recordingPublisher().create }).stop();
+    expect(quiet.lines.filter((line) => line.level === 40)).toEqual([]);
+    expect(loud.lines.find((line) => line.level === 40)?.msg).toMatch(/loopback only/);
   });
 
   test('an mDNS failure is logged as a warning instead of bringing the server down', async () => {
