@@ -228,11 +228,12 @@ export function createPurger(args: CreatePurgerArgs) {
       logger.error({ err: error }, 'store sweep during purge failed');
     }
 
+    // 7. Every run, not only when this run deleted something: the spool and the release delete
+    //    rows too (a citizen's "delete", a printed job's keys), and their old page images sit in
+    //    the WAL until it is emptied. So nothing deleted outlives the next run there.
+    const { busy } = repo.checkpoint();
+    if (busy) logger.warn('purge: WAL checkpoint could not complete (readers busy); deleted rows may linger in the WAL until the next run');
     const deletedRows = Object.entries(counts).some(([key, value]) => key !== 'failures' && key !== 'sweptFiles' && value > 0);
-    if (deletedRows) {
-      const { busy } = repo.checkpoint();
-      if (busy) logger.warn('purge: WAL checkpoint could not complete (readers busy); deleted rows may linger in the WAL until the next run');
-    }
     if (deletedRows || counts.sweptFiles > 0 || counts.failures > 0) logger.info({ purge: counts }, 'purge run');
     else logger.debug({ purge: counts }, 'purge run: nothing to delete');
     return counts;
