@@ -147,7 +147,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     if (error instanceof UsageError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
-      console.error(`staff: ${error.message}\n${USAGE}`);
+      console.error(`staff: ${(error as Error).message}\n${USAGE}`);
       process.exitCode = 2;
     } else if (error instanceof ConfigError || isAppError(error)) {
       console.error(`staff: ${error.message}`);
