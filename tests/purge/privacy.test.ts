@@ -84,7 +84,7 @@ async function setupOnFileDatabase() {
   const dbFile = path.join(dataDir, 'druckpunkt.sqlite');
   const db: Db = openDatabase({ file: dbFile });
   migrate({ db });
-  cleanups.push(() => db.close());
+  cleanups.push(() => void db.close());
 
   const raw = structuredClone(demoConfig) as { sites: Array<Record<string, unknown>> };
   raw.sites[0]!.printers = [{ id: PRINTER, name: 'Drucker am Empfang', driver: 'file', directory: printedDir }];
