@@ -1,4 +1,9 @@
 import { describe, expect, test } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { getTasks } from 'node-cron';
+import { createStaffTestApp } from '../staff/staff-test-app.ts';
 import { createTestDb } from '../helpers/test-db.ts';
 import { createTestClock } from '../../src/shared/clock.ts';
 import { createLogger } from '../../src/shared/logger.ts';
@@ -87,5 +92,31 @@ describe('quota resets', () => {
     expect(a.resets.length + b.resets.length).toBe(4 + 1 + 1); // 4 days, week 6, February
     const counts = db.prepare("SELECT account, COUNT(*) AS n FROM ledger_entries WHERE kind = 'reset' GROUP BY account HAVING n > 1").all();
     expect(counts).toEqual([]);
+  });
+});
+
+describe('quota resets in the app', () => {
+  test('a restart after three days of downtime catches up the missed day resets at start-up, and the minute job is scheduled', async () => {
+    const db = createTestDb();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dp-resets-'));
+    const clock = createTestClock('2026-01-06T09:00:00Z'); // Tuesday
+    try {
+      const first = await createStaffTestApp({ db, dataDir, clock });
+      await first.app.ready();
+      expect([...getTasks().values()].some((task) => task.name === 'quota-resets')).toBe(true);
+      await first.close();
+      expect([...getTasks().values()].some((task) => task.name === 'quota-resets')).toBe(false);
+
+      clock.advanceBy({ days: 3 }); // down until Friday
+      const second = await createStaffTestApp({ db, dataDir, clock });
+      await second.app.ready();
+      const days = db.prepare("SELECT period FROM quota_periods WHERE kind = 'day' ORDER BY period").all().map((r) => (r as { period: string }).period);
+      expect(days).toEqual(['2026-01-06', '2026-01-07', '2026-01-08', '2026-01-09']);
+      expect(db.prepare("SELECT COUNT(*) AS n FROM quota_periods WHERE kind = 'week'").get()).toEqual({ n: 1 });
+      await second.close();
+    } finally {
+      db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
