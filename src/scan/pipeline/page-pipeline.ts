@@ -1,4 +1,4 @@
-import sharp, { type OutputInfo, type Sharp } from 'sharp';
+import sharp, { type OutputInfo } from 'sharp';
 import { createScanImageInvalidError } from '../scan.errors.ts';
 import {
   borderLevel,
@@ -83,15 +83,6 @@ export const BLANK_INK_LIMIT = 0.0003;
 /** The analysis runs on a copy of about this resolution. */
 const WORK_DPI = 100;
 
-type Raw = { data: Buffer; width: number; height: number; channels: 1 | 3 };
-const rawInput = (r: Raw) => ({ raw: { width: r.width, height: r.height, channels: r.channels } });
-
-async function toRaw(pipeline: Sharp): Promise<Raw> {
-  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-  if (info.channels !== 1 && info.channels !== 3) throw createScanImageInvalidError();
-  return { data, width: info.width, height: info.height, channels: info.channels };
-}
-
 async function greyOf(image: Buffer, width: number): Promise<GreyImage> {
   const p = sharp(image).removeAlpha().resize({ width: Math.max(8, width), kernel: 'linear' }).greyscale();
   const { data, info } = await p.extractChannel(0).raw().toBuffer({ resolveWithObject: true });
@@ -108,15 +99,16 @@ async function greyOf(image: Buffer, width: number): Promise<GreyImage> {
 export async function processPage({ image, dpi, preset = 'document', steps = {}, rotate = 0 }: ProcessPageArgs): Promise<ProcessedPage> {
   const opts: PageSteps = { ...PAGE_PRESETS[preset], ...steps };
   const color = opts.mode === 'color';
-  let source: Raw;
+  let width: number;
+  let height: number;
   let small: GreyImage;
   try {
-    let p = sharp(image, { failOn: 'error' }).removeAlpha();
-    p = color ? p.toColourspace('srgb') : p.toColourspace('b-w');
-    const meta = await sharp(image).metadata();
-    const scale = Math.min(1, WORK_DPI / dpi);
-    // The small copy is decoded straight from the file (JPEG shrink-on-load), in parallel.
-    [source, small] = await Promise.all([toRaw(p), greyOf(image, Math.round((meta.width ?? 0) * scale))]);
+    const meta = await sharp(image, { failOn: 'error' }).metadata();
+    if (!meta.width || !meta.height) throw new Error('no size');
+    width = meta.width;
+    height = meta.height;
+    // Decoded straight from the file at ~100 dpi (JPEG shrink-on-load makes this cheap).
+    small = await greyOf(image, Math.round(width * Math.min(1, WORK_DPI / dpi)));
   } catch (error) {
     throw createScanImageInvalidError({ cause: error });
   }
@@ -149,10 +141,19 @@ export async function processPage({ image, dpi, preset = 'document', steps = {},
     if (Math.abs(skewDeg) < 0.1) skewDeg = 0;
   }
 
-  // 3. Straighten the full page; the corners that open up get the lid's (or the paper's) tone.
+  // 3. Straighten the small copy to find the crop; the full page is straightened while it is
+  //    rendered (step 7). Corners that open up get the lid's (or the paper's) tone.
   const fill = lidFound ? lid : paperLevel;
   const background = { r: fill, g: fill, b: fill, alpha: 1 };
-  const straight = skewDeg === 0 ? source : await toRaw(sharp(source.data, rawInput(source)).rotate(-skewDeg, { background }));
+  const rad = (skewDeg * Math.PI) / 180;
+  // libvips sizes a rotated image to the rounded bounding box of the turned rectangle.
+  const frame =
+    skewDeg === 0
+      ? { width, height }
+      : {
+          width: Math.round(width * Math.abs(Math.cos(rad)) + height * Math.abs(Math.sin(rad))),
+          height: Math.round(width * Math.abs(Math.sin(rad)) + height * Math.abs(Math.cos(rad))),
+        };
   const smallStraight: GreyImage =
     skewDeg === 0
       ? small
@@ -165,34 +166,38 @@ export async function processPage({ image, dpi, preset = 'document', steps = {},
           return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
         })();
 
-  // 4. The crop box, in the straightened frame.
+  // 4. The crop box, in the straightened frame (both frames share their centre).
   let crop: PageFacts['crop'] = null;
-  const sx = straight.width / smallStraight.width;
-  const sy = straight.height / smallStraight.height;
+  const sx = width / small.width;
+  const sy = height / small.height;
+  const toFrameX = (x: number) => (x - smallStraight.width / 2) * sx + frame.width / 2;
+  const toFrameY = (y: number) => (y - smallStraight.height / 2) * sy + frame.height / 2;
   if (lidFound) {
     const box = insideBox(outsideMask(smallStraight, cut), smallStraight.width, smallStraight.height);
     if (box && box.width * box.height > 0.05 * smallStraight.width * smallStraight.height) {
       // Half a millimetre inside the edge drops the paper's shadow line.
       const inset = Math.round((0.5 / 25.4) * dpi);
-      const left = Math.min(straight.width - 1, Math.max(0, Math.round(box.left * sx) + inset));
-      const top = Math.min(straight.height - 1, Math.max(0, Math.round(box.top * sy) + inset));
-      const width = Math.max(1, Math.min(straight.width - left, Math.round(box.width * sx) - 2 * inset));
-      const height = Math.max(1, Math.min(straight.height - top, Math.round(box.height * sy) - 2 * inset));
-      crop = { left, top, width, height, frameWidth: straight.width, frameHeight: straight.height };
+      const left = Math.min(frame.width - 2, Math.max(0, Math.round(toFrameX(box.left)) + inset));
+      const top = Math.min(frame.height - 2, Math.max(0, Math.round(toFrameY(box.top)) + inset));
+      const right = Math.min(frame.width, Math.round(toFrameX(box.left + box.width)) - inset);
+      const bottom = Math.min(frame.height, Math.round(toFrameY(box.top + box.height)) - inset);
+      crop = { left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top), frameWidth: frame.width, frameHeight: frame.height };
     }
   } else if (skewDeg !== 0) {
     // A feeder page is the paper: keep the original size, centred in the larger rotated frame.
-    const left = Math.round((straight.width - source.width) / 2);
-    const top = Math.round((straight.height - source.height) / 2);
-    crop = { left, top, width: source.width, height: source.height, frameWidth: straight.width, frameHeight: straight.height };
+    const left = Math.max(0, Math.round((frame.width - width) / 2));
+    const top = Math.max(0, Math.round((frame.height - height) / 2));
+    crop = { left, top, width: Math.min(width, frame.width - left), height: Math.min(height, frame.height - top), frameWidth: frame.width, frameHeight: frame.height };
   }
 
   // 5. Levels from the paper and the ink, measured inside the crop on the small copy.
   const region = new Uint8Array(smallStraight.data.length);
-  const rl = crop ? Math.floor(crop.left / sx) : 0;
-  const rt = crop ? Math.floor(crop.top / sy) : 0;
-  const rr = crop ? Math.ceil((crop.left + crop.width) / sx) : smallStraight.width;
-  const rb = crop ? Math.ceil((crop.top + crop.height) / sy) : smallStraight.height;
+  const fromFrameX = (x: number) => (x - frame.width / 2) / sx + smallStraight.width / 2;
+  const fromFrameY = (y: number) => (y - frame.height / 2) / sy + smallStraight.height / 2;
+  const rl = crop ? Math.max(0, Math.floor(fromFrameX(crop.left))) : 0;
+  const rt = crop ? Math.max(0, Math.floor(fromFrameY(crop.top))) : 0;
+  const rr = crop ? Math.min(smallStraight.width, Math.ceil(fromFrameX(crop.left + crop.width))) : smallStraight.width;
+  const rb = crop ? Math.min(smallStraight.height, Math.ceil(fromFrameY(crop.top + crop.height))) : smallStraight.height;
   for (let y = Math.max(0, rt); y < Math.min(smallStraight.height, rb); y++) {
     for (let x = Math.max(0, rl); x < Math.min(smallStraight.width, rr); x++) region[y * smallStraight.width + x] = 1;
   }
@@ -217,7 +222,10 @@ export async function processPage({ image, dpi, preset = 'document', steps = {},
     const my = Math.round((rb - rt) * 0.05);
     let inkCount = 0;
     let area = 0;
-    const dark = (i: number) => smallStraight.data[i]! * gain + offset < 110;
+    const darkLut = new Uint8Array(256);
+    for (let v = 0; v < 256; v++) darkLut[v] = v * gain + offset < 110 ? 1 : 0;
+    const px = smallStraight.data;
+    const dark = (i: number) => darkLut[px[i]!] === 1;
     for (let y = rt + my + 1; y < rb - my - 1; y++) {
       for (let x = rl + mx + 1; x < rr - mx - 1; x++) {
         area++;
@@ -230,12 +238,17 @@ export async function processPage({ image, dpi, preset = 'document', steps = {},
   }
 
   // 7. Render the page.
-  let out = sharp(straight.data, rawInput(straight));
+  // One libvips pipeline from the file: decode, straighten, crop, clean, encode.
+  let out = sharp(image, { failOn: 'error' }).removeAlpha();
+  out = color ? out.toColourspace('srgb') : out.toColourspace('b-w');
+  if (skewDeg !== 0) out = out.rotate(-skewDeg, { background });
+  // extract() after rotate() cuts from the rotated frame.
   if (crop) out = out.extract({ left: crop.left, top: crop.top, width: crop.width, height: crop.height });
   // Light smoothing before the levels shrinks the sensor noise so the paper clips to pure white;
   // a 3×3 median would do it too but costs ~150 ms per A4 page at 200 dpi.
   if (opts.whiten) out = (opts.denoise === 'median' ? out.median(3) : out.blur(0.6)).linear(gain, offset);
-  if (rotate !== 0) out = out.rotate(rotate);
+  // libvips takes one rotation per pipeline; the citizen's quarter turn is a second, cheap pass.
+  if (rotate !== 0) out = sharp(await out.png({ compressionLevel: 0 }).toBuffer()).rotate(rotate);
   let png: { data: Buffer; info: OutputInfo };
   if (opts.mode === 'bw') {
     // Otsu on the levelled histogram: with white paper and black ink the split is clean.
