@@ -271,6 +271,29 @@ describe('station page: logging in and printing', () => {
     expect(waitText).toContain(t('error.release.throttled', { retryAfterSeconds: seconds }));
   });
 
+  test('a job the printer aborts brings the citizen back to the list with the reason, and it can be printed again', async () => {
+    const { code, jobIds } = await citizenWithJobs(main, [{ name: 'Abbruch.pdf', data: pdf2 }]);
+    const { page } = await openStation(main);
+    await typeOnKeypad(page, code);
+    await waitForHeading(page, t('station.jobs.title'));
+    // The file printer never fails; the job list is answered as an ippeveprinter with a paper jam would leave it.
+    await page.route('**/api/release/jobs?*', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { jobs: Array<Record<string, unknown>> };
+      for (const job of body.jobs) {
+        if (job.id === jobIds[0]) Object.assign(job, { state: 'aborted', stateReason: 'media-jam', progress: { state: 'aborted', pagesCompleted: 1, pagesTotal: 2, reason: 'media-jam' } });
+      }
+      return route.fulfill({ response, json: body });
+    });
+    await page.getByRole('button', { name: t('station.jobs.printAll') }).click();
+    await expect.poll(() => page.locator('.notice--error').first().textContent(), { timeout: 10_000 }).toContain(t('station.reason.mediaJam'));
+    expect(await page.locator('h1').textContent()).toBe(t('station.jobs.title'));
+    expect(await page.locator('.notice--error').first().textContent()).toContain('Abbruch.pdf');
+    expect(await page.locator('.job-card').textContent()).toContain(t('station.job.tryAgain'));
+    expect(await page.getByRole('button', { name: t('station.jobs.printAll') }).isEnabled()).toBe(true);
+    await expectFocusKept(page);
+  });
+
   test('a printer that cannot print shows the reason in plain words and asks to fetch the staff', async () => {
     const station = await startStation(siteConfig({ printers: [{ id: PRINTER, name: 'Drucker am Empfang', driver: 'file', directory: '/dev/null/printed' }] }));
     extraApps.push(station.ctx);

@@ -156,10 +156,10 @@ export function StationApp() {
       } catch (error) {
         const message = describe(error);
         setDigits('');
-        setCodeError(message);
         announce(message, 'assertive');
         // A scan that fails while someone is still logged in ends that session: the next person is here.
         if (latest.current.screen.name !== 'start') await logout({ kind: 'error', lines: [message] });
+        else setCodeError(message);
       } finally {
         setBusy(false);
       }
