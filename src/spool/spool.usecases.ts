@@ -24,7 +24,7 @@ import {
   createPageNotFoundError,
   createSiteUnknownError,
 } from './spool.errors.ts';
-import { createTooLargeError } from './formats/formats.errors.ts';
+import { createTooLargeError, createTooManyPagesError } from './formats/formats.errors.ts';
 
 /** Turns any accepted document into one PDF (see src/spool/formats). Injected so tests can pick limits. */
 export type NormalizeFn = (args: {
@@ -143,7 +143,20 @@ export function createSpoolService(deps: SpoolDeps) {
     return requireJob(job.id);
   }
 
-  async function getPreview({ jobId, page, width = PREVIEW_WIDTH }: { jobId: number; page: number; width?: number }): Promise<Buffer> {
+  // The first preview is rendered eagerly when a job arrives; a terminal asking for it meanwhile
+  // waits for that render instead of starting a second one.
+  const previewsInFlight = new Map<string, Promise<Buffer>>();
+
+  function getPreview({ jobId, page, width = PREVIEW_WIDTH }: { jobId: number; page: number; width?: number }): Promise<Buffer> {
+    const key = `${jobId}:${page}:${width}`;
+    const running = previewsInFlight.get(key);
+    if (running) return running;
+    const render = renderPreviewOnce({ jobId, page, width }).finally(() => previewsInFlight.delete(key));
+    previewsInFlight.set(key, render);
+    return render;
+  }
+
+  async function renderPreviewOnce({ jobId, page, width }: { jobId: number; page: number; width: number }): Promise<Buffer> {
     const job = requireJob(jobId);
     if (!Number.isInteger(page) || page < 1 || page > job.pages) throw createPageNotFoundError();
     const existing = repo.findPreview({ jobId, page, width });
@@ -241,14 +254,20 @@ export function createSpoolService(deps: SpoolDeps) {
         throw createJobNotIncomingError();
       }
       const limits = config.limits;
-      const owner = storeOwnerOfJob(jobId);
-      let rawId: string | undefined;
       receiving.add(jobId);
       try {
-        const raw = await store.write({ kind: 'raw', ownerId: owner, source: limitBytes(stream, limits.maxUploadBytes, job.sizeBytes) });
-        rawId = raw.id;
+        // The document streams straight into the conversion worker (which holds it within its
+        // memory cap); only the resulting PDF is stored, encrypted. Until the client gets its
+        // answer the job is not accepted, so a crash here loses nothing the client won't resend.
+        let received = 0;
+        const counted = async function* () {
+          for await (const chunk of limitBytes(stream, limits.maxUploadBytes, job.sizeBytes)) {
+            received += chunk.length;
+            yield chunk;
+          }
+        };
         const normalized = await deps.normalize({
-          source: store.createReadStream(raw.id),
+          source: counted(),
           declaredFormat,
           media: job.media,
           limits: {
@@ -260,16 +279,12 @@ export function createSpoolService(deps: SpoolDeps) {
           },
         });
         if (job.pages + normalized.pages > limits.maxPages) {
-          const { createTooManyPagesError } = await import('./formats/formats.errors.ts');
           throw createTooManyPagesError({ details: { maxPages: limits.maxPages } });
         }
-        const stored = await store.write({ kind: 'document', ownerId: owner, source: normalized.pdf });
-        await store.remove(raw.id);
-        rawId = undefined;
-        repo.addDocument({ jobId, documentId: stored.id, sourceFormat: normalized.sourceFormat, pages: normalized.pages, sizeBytes: raw.size });
+        const stored = await store.write({ kind: 'document', ownerId: storeOwnerOfJob(jobId), source: normalized.pdf });
+        repo.addDocument({ jobId, documentId: stored.id, sourceFormat: normalized.sourceFormat, pages: normalized.pages, sizeBytes: received });
       } catch (error) {
         stream.resume();
-        if (rawId) await store.remove(rawId).catch(() => undefined);
         await discardJob(jobId);
         logger.info({ jobId, errorCode: error instanceof AppError ? error.code : 'unexpected' }, 'document rejected; job discarded');
         throw error;
