@@ -80,3 +80,10 @@ export const createScanBudgetTooSmallError = createErrorFactory({
   statusCode: 422,
   message: 'The pages do not fit into the requested file size. Please split them into several files.',
 });
+
+/** Text recognition failed (tesseract missing or crashed). The PDF without text stays valid. */
+export const createScanOcrFailedError = createErrorFactory({
+  code: 'scan.ocr_failed',
+  statusCode: 500,
+  message: 'Text recognition failed; the PDF is available without searchable text.',
+});

@@ -54,10 +54,20 @@ export type ExportPdfArgs = {
   /** For the PDF's dates, which are kept to the day (see below). */
   clock: Clock;
   ladder?: ExportSettings[];
+  /**
+   * Bytes kept free inside the budget for what is added later, e.g. the OCR text layer
+   * (~2–6 KB per page), so the searchable PDF still fits. Default 0.
+   */
+  reserveBytes?: number;
 };
+
+/** Where a page's image sits on its PDF page, in points from the bottom-left corner. */
+export type PagePlacement = { x: number; y: number; width: number; height: number };
 
 export type ExportPdfResult = {
   pdf: Buffer;
+  /** One per page, for the OCR text layer (`addTextLayer`). */
+  placements: PagePlacement[];
   bytes: number;
   settingsUsed: ExportSettings;
   /**
@@ -125,7 +135,8 @@ function dayOf(clock: Clock): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 }
 
-async function buildPdf(encoded: Encoded[], clock: Clock): Promise<Buffer> {
+async function buildPdf(encoded: Encoded[], clock: Clock): Promise<{ pdf: Buffer; placements: PagePlacement[] }> {
+  const placements: PagePlacement[] = [];
   // updateMetadata: false keeps pdf-lib from stamping its own producer and the exact time.
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.setProducer('Druckpunkt');
@@ -134,6 +145,7 @@ async function buildPdf(encoded: Encoded[], clock: Clock): Promise<Buffer> {
   doc.setModificationDate(dayOf(clock));
   for (const img of encoded) {
     const { page, width, height, x, y } = placeOnPage(doc, img);
+    placements.push({ x, y, width, height });
     if (img.kind === 'jpeg') {
       const embedded = await doc.embedJpg(img.bytes);
       page.drawImage(embedded, { x, y, width, height });
@@ -154,7 +166,7 @@ async function buildPdf(encoded: Encoded[], clock: Clock): Promise<Buffer> {
       page.pushOperators(pushGraphicsState(), concatTransformationMatrix(width, 0, 0, height, x, y), drawObject(name), popGraphicsState());
     }
   }
-  return Buffer.from(await doc.save({ useObjectStreams: true }));
+  return { pdf: Buffer.from(await doc.save({ useObjectStreams: true })), placements };
 }
 
 async function decodeStored(encoded: Encoded): Promise<Buffer> {
@@ -181,8 +193,9 @@ async function decodeStored(encoded: Encoded): Promise<Buffer> {
  * title, author, subject or keywords, so nothing of the document's content or the citizen's
  * identity is in it.
  */
-export async function exportPdf({ pages, targetBytes, clock, ladder = EXPORT_LADDER }: ExportPdfArgs): Promise<ExportPdfResult> {
+export async function exportPdf({ pages, targetBytes: budget, clock, ladder = EXPORT_LADDER, reserveBytes = 0 }: ExportPdfArgs): Promise<ExportPdfResult> {
   if (pages.length === 0) throw createScanImageInvalidError({ message: 'There are no pages to export.' });
+  const targetBytes = budget - reserveBytes;
   // PDF structure costs roughly this per page beyond the image data.
   const overheadPerPage = 600;
   for (const settings of ladder) {
@@ -199,11 +212,11 @@ export async function exportPdf({ pages, targetBytes, clock, ladder = EXPORT_LAD
       }
     }
     if (tooBig) continue;
-    const pdf = await buildPdf(encoded, clock);
+    const { pdf, placements } = await buildPdf(encoded, clock);
     if (pdf.length > targetBytes) continue;
-    return { pdf, bytes: pdf.length, settingsUsed: settings, legibility: await legibilityCrop(encoded) };
+    return { pdf, placements, bytes: pdf.length, settingsUsed: settings, legibility: await legibilityCrop(encoded) };
   }
-  throw createScanBudgetTooSmallError({ details: { pages: pages.length, targetBytes } });
+  throw createScanBudgetTooSmallError({ details: { pages: pages.length, targetBytes: budget } });
 }
 
 async function legibilityCrop(encoded: Encoded[]): Promise<ExportPdfResult['legibility']> {
