@@ -1,7 +1,8 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { prepareSaneConfigDir } from '../../../src/scan/scanners/sane-config.ts';
 import { createSaneScannerDriver } from '../../../src/scan/scanners/sane.scanner-driver.ts';
 import { requireCommand } from '../../helpers/peers/process.ts';
 import { runScannerDriverContract, type InjectedFailure } from './scanner-driver.contract.ts';
@@ -10,12 +11,13 @@ import { runScannerDriverContract, type InjectedFailure } from './scanner-driver
 // config dir whose dll.conf names only `test` enables it for these tests without touching the
 // system; the trailing ':' lets SANE fall back to /etc/sane.d for everything else.
 let saneConfigDir = '';
+let saneEnv: Record<string, string> = {};
 const scanimage = () => requireCommand('scanimage', 'sane-utils');
 
 beforeAll(async () => {
   scanimage();
   saneConfigDir = await mkdtemp(path.join(os.tmpdir(), 'druckpunkt-sane-conf-'));
-  await writeFile(path.join(saneConfigDir, 'dll.conf'), 'test\n');
+  saneEnv = (await prepareSaneConfigDir({ directory: saneConfigDir, backends: ['test'] })).env;
 });
 afterAll(async () => {
   if (saneConfigDir) await rm(saneConfigDir, { recursive: true, force: true });
@@ -35,7 +37,7 @@ async function makeDriver({ inject, device = 'test', timeoutSeconds = 30 }: { in
     device,
     timeoutSeconds,
     scanimagePath: scanimage(),
-    env: { SANE_CONFIG_DIR: `${saneConfigDir}:` },
+    env: saneEnv,
     tempRoot,
     // A grid gives real black/white structure instead of the default solid black.
     extraArgs: ['--test-picture', 'Grid', ...(inject ? ['--read-return-value', SANE_STATUS[inject]] : [])],
