@@ -69,3 +69,24 @@ describe('every screen', () => {
     expect(Object.entries(overflow).filter(([, pixels]) => pixels > 0)).toEqual([]);
   });
 });
+
+describe('display settings', () => {
+  test('with large text and strong contrast the print and job screens still pass WCAG 2.1 AA and reflow at 320 px', async () => {
+    await uploadFromOutside('Formular.pdf', pdf3);
+    const { page, tr } = await openTerminal({ viewport: { width: 320, height: 640 } });
+    await page.getByRole('button', { name: tr('shell.largeText') }).click();
+    await page.getByRole('button', { name: tr('shell.highContrast') }).click();
+    await expect.poll(() => page.getByRole('button', { name: tr('shell.highContrast') }).getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(0, 0, 0)');
+    await tile(page, 'tile-print').click();
+    await waitForHeading(page, tr('terminal.print.title'));
+    await expectNoViolations(page, 'print, large text and strong contrast');
+    expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(0);
+    await page.getByRole('button', { name: tr('terminal.back') }).click();
+    await tile(page, 'tile-jobs').click();
+    await waitForHeading(page, tr('terminal.jobs.title'));
+    await page.getByTestId('job').locator('img').waitFor();
+    await expectNoViolations(page, 'jobs, large text and strong contrast');
+    expect(await noSidewaysScroll(page)).toBeLessThanOrEqual(0);
+  });
+});

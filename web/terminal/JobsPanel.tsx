@@ -67,7 +67,7 @@ function failureReason(reason: string | null, t: Translate): string {
 }
 
 const statusSymbols: Record<JobStatus, string> = {
-  waiting: '⏸',
+  waiting: '◷',
   printing: '▶',
   printed: '✓',
   failed: '⚠',

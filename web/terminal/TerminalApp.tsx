@@ -57,7 +57,7 @@ function BackButton({ onBack }: { onBack: () => void }) {
     <p class="back">
       <Button variant="secondary" onClick={onBack}>
         <span class="back__arrow" aria-hidden="true">
-          ←{' '}
+          ←
         </span>
         {t('terminal.back')}
       </Button>
