@@ -9,7 +9,7 @@ import path from 'node:path';
 import { benchConfig, benchSite, startDruckpunkt, type DruckpunktProcess } from './lib/druckpunkt.ts';
 import { startCupsdQueue } from './lib/cupsd-queue.ts';
 import { sendPrintJob } from './lib/ipp-print.ts';
-import { startRssSampler } from './lib/process-memory.ts';
+import { startRssSampler, treeRssKb } from './lib/process-memory.ts';
 import type { Benchmark, BenchOptions, Section } from './lib/section.ts';
 import { mib, ms, runPool, summarize, type Summary } from './lib/stats.ts';
 
@@ -23,6 +23,8 @@ type Throughput = {
   jobsPerSecondWithPreviews?: number;
   elapsedMs: number;
   latency: Summary;
+  /** Process-tree RSS after the warm-up, before the counted jobs. */
+  startTreeRssKb: number;
   peakTreeRssKb: number;
   hwmKb: number | undefined;
   held: number;
@@ -107,7 +109,7 @@ async function run({ quick, log, serverDir }: BenchOptions): Promise<Section> {
         continue;
       }
       const v = outcome.value;
-      rows.push([result.mode, server, v.jobsPerSecond.toFixed(1), v.jobsPerSecondWithPreviews?.toFixed(1) ?? 'n/a', ms(v.latency.p50), ms(v.latency.p95), mib(v.peakTreeRssKb), mib(v.hwmKb), String(v.held)]);
+      rows.push([result.mode, server, v.jobsPerSecond.toFixed(1), v.jobsPerSecondWithPreviews?.toFixed(1) ?? 'n/a', ms(v.latency.p50), ms(v.latency.p95), `${mib(v.startTreeRssKb)} → ${mib(v.peakTreeRssKb)}`, mib(v.hwmKb), String(v.held)]);
       if (v.extra) notes.push(`${server}, ${result.mode}: ${v.extra}.`);
     }
   }
@@ -141,7 +143,7 @@ async function run({ quick, log, serverDir }: BenchOptions): Promise<Section> {
   const tables: Section['tables'] = [
     {
       caption: `${jobs} Print-Job requests of gs-text-10-pages.pdf (${fileSize} bytes, 10 pages), job-hold-until=indefinite`,
-      columns: ['mode', 'server', 'jobs/s', 'jobs/s incl. first preview', 'p50 latency', 'p95 latency', 'peak RSS (process tree, sampled)', 'VmHWM (main process, whole life)', 'jobs held afterwards'],
+      columns: ['mode', 'server', 'jobs/s', 'jobs/s incl. first preview', 'p50 latency', 'p95 latency', 'RSS after warm-up → peak (process tree, sampled)', 'VmHWM (main process, whole life)', 'jobs held afterwards'],
       rows,
     },
   ];
@@ -158,7 +160,7 @@ async function run({ quick, log, serverDir }: BenchOptions): Promise<Section> {
     title: 'Spool: held jobs over IPP, Druckpunkt vs. cupsd (issue 4)',
     method: [
       `Both servers run as separate processes on loopback, each freshly started for each mode: Druckpunkt as \`node --import tsx src/server.ts\` (log level warn, temp data dir, one site \`lobeda\` whose terminal is 127.0.0.1/::1), cupsd as a private instance (tests/helpers/peers, LogLevel warn) with a queue \`bench\` made by \`lpadmin -m everywhere\` against an ippeveprinter. The same Node client sends both the same IPP/2.0 Print-Job (encoded with Druckpunkt's codec, requesting-user-name, job-name, document-format application/pdf, job-hold-until=indefinite) with the PDF streamed after it, over keep-alive connections (one per parallel client).`,
-      `Each run starts with ${warmup} warm-up jobs that are not counted: Druckpunkt starts its conversion and preview workers in the background at start-up, and its first few dozen jobs are about half as fast while V8 optimises pdfjs in those workers; a server that has been up for a while is past that. For Druckpunkt the count starts once the last warm-up job's preview is there, so no warm-up work overlaps the counted jobs. jobs/s = counted jobs / time from the first request to the last response; "incl. first preview" stretches that time until the last job's first preview could be fetched, i.e. the rate at which Druckpunkt finishes all the work a job brings. Latency = request start → IPP response received. Peak RSS is the sum of VmRSS over the server process and its children, sampled every 25 ms during the counted jobs; VmHWM is the kernel's high-water mark of the main process over its whole life (Druckpunkt's includes loading TypeScript through tsx at start).`,
+      `Each run starts with ${warmup} warm-up jobs that are not counted: Druckpunkt starts its conversion and preview workers in the background at start-up, and its first few dozen jobs are about half as fast while V8 optimises pdfjs in those workers; a server that has been up for a while is past that. For Druckpunkt the count starts once the last warm-up job's preview is there, so no warm-up work overlaps the counted jobs. jobs/s = counted jobs / time from the first request to the last response; "incl. first preview" stretches that time until the last job's first preview could be fetched, i.e. the rate at which Druckpunkt finishes all the work a job brings. Latency = request start → IPP response received. RSS is the sum of VmRSS over the server process and its children (Druckpunkt's conversion and preview workers are threads inside its process), read after the warm-up and then sampled every 25 ms during the counted jobs for the peak; VmHWM is the kernel's high-water mark of the main process over its whole life (Druckpunkt's includes loading TypeScript through tsx at start).`,
       `Druckpunkt's answer comes after it has received, checked and page-counted the PDF (pdfjs in a worker), encrypted and stored it and issued the release code; the first preview is rendered afterwards in the background. cupsd only spools the file. The first-preview pass then sends ${previewJobs} more jobs one at a time to the sequential server and, as soon as each Print-Job response arrives, fetches page 1's preview from the terminal API as the terminal page would; the time until the PNG is received is the figure.`,
     ],
     tables,
@@ -204,6 +206,7 @@ async function measureThroughput({
     let lastWarmup = 0;
     for (let i = 0; i < warmup; i++) lastWarmup = (await send(-1 - i)).jobId;
     await afterWarmup?.(lastWarmup);
+    const startTreeRssKb = await treeRssKb(server.pid);
     const sampler = startRssSampler({ pid: server.pid });
     const started = performance.now();
     const results = await runPool({ count: jobs, concurrency, task: send });
@@ -214,6 +217,7 @@ async function measureThroughput({
       jobsPerSecond: (jobs * 1000) / elapsedMs,
       elapsedMs,
       latency: summarize(results.map((r) => r.latencyMs)),
+      startTreeRssKb,
       peakTreeRssKb: memory.peakTreeRssKb,
       hwmKb: memory.hwmKb,
       held: -1,
