@@ -92,7 +92,11 @@ export function useTerminalTestbed() {
     },
 
     /** The start page in a fresh browser context; console errors and page errors are collected. */
-    async openTerminal({ language = 'de', viewport = { width: 1280, height: 900 } }: { language?: Language; viewport?: BrowserContextOptions['viewport'] } = {}) {
+    async openTerminal({
+      language = 'de',
+      viewport = { width: 1280, height: 900 },
+      url = baseUrl,
+    }: { language?: Language; viewport?: BrowserContextOptions['viewport']; url?: string } = {}) {
       const context = await chromium.browser.newContext({ viewport, reducedMotion: 'reduce' });
       contexts.push(context);
       const page = await context.newPage();
@@ -102,7 +106,7 @@ export function useTerminalTestbed() {
         // A refused upload answers 4xx: the browser logs the failed request, which is expected here.
         if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) problems.push(message.text());
       });
-      await page.goto(`${baseUrl}/${language === 'de' ? '' : `?lang=${language}`}`);
+      await page.goto(`${url}/${language === 'de' ? '' : `?lang=${language}`}`);
       const tr = translatorOf(language);
       await waitForHeading(page, tr('terminal.title'));
       return { page, problems, tr };

@@ -1,4 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import { createTestApp } from '../helpers/test-app.ts';
+import { demoConfig } from '../../src/config/demo-config.ts';
+import { webDistDir } from '../../src/web/web.routes.ts';
 import { digitsOf, expectNoViolations, pdf2, pdf3, releaseCode, t, tile, translatorOf, useTerminalTestbed, waitForHeading, zip } from './terminal-page.ts';
 
 // The terminal start page's flows in Debian's Chromium against the real app: upload, live job
@@ -121,6 +124,23 @@ describe('printing', () => {
       await expectNoViolations(page, `upload error ${language}`);
       expect((await sessionFromApi()).jobs).toEqual([]);
     }
+  });
+
+  test('a file dropped on the upload area is uploaded like a chosen one', async () => {
+    const { page } = await openTerminal();
+    await tile(page, 'tile-print').click();
+    await waitForHeading(page, t('terminal.print.title'));
+    const dataTransfer = await page.evaluateHandle((bytes) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(bytes)], 'Mietvertrag.pdf', { type: 'application/pdf' }));
+      return transfer;
+    }, [...pdf3]);
+    await page.dispatchEvent('[data-testid="upload-drop"]', 'dragover', { dataTransfer });
+    expect(await page.getByTestId('upload-drop').getAttribute('class')).toContain('upload__drop--active');
+    await page.dispatchEvent('[data-testid="upload-drop"]', 'drop', { dataTransfer });
+    await waitForHeading(page, t('terminal.jobs.title'));
+    await expect.poll(() => page.getByTestId('job').locator('.job__name').allTextContents(), { timeout: 10_000 }).toEqual(['Mietvertrag.pdf']);
+    expect((await sessionFromApi()).jobs.map((job) => [job.name, job.pages])).toEqual([['Mietvertrag.pdf', 3]]);
   });
 
   test('keyboard only: Tab to the file button, Enter opens the chooser, the upload lands in the list', async () => {
@@ -246,6 +266,27 @@ describe('ending the session', () => {
     await page.getByRole('button', { name: t('terminal.end.confirm') }).click();
     await waitForHeading(page, t('terminal.title'));
     expect((await sessionFromApi()).session.code).not.toBe(before);
+  });
+});
+
+describe('a computer that is no terminal', () => {
+  test('is told so in plain words where printing needs the terminal, and cannot upload', async () => {
+    const raw = structuredClone(demoConfig);
+    raw.sites[0]!.terminals[0]!.addresses = ['192.0.2.10'];
+    const other = await createTestApp({ webDistDir, rawConfig: raw });
+    try {
+      const url = await other.app.listen({ port: 0, host: '127.0.0.1' });
+      const { page } = await openTerminal({ url });
+      await tile(page, 'tile-print').click();
+      await waitForHeading(page, t('terminal.print.title'));
+      await expect.poll(() => page.locator('.tm-notice--error').first().textContent(), { timeout: 8000 }).toContain(t('error.spool.terminal_unknown'));
+      const chooser = page.waitForEvent('filechooser');
+      await page.getByRole('button', { name: t('terminal.upload.choose') }).click();
+      await (await chooser).setFiles({ name: 'Brief.pdf', mimeType: 'application/pdf', buffer: pdf3 });
+      await expect.poll(() => page.locator('.upload .tm-notice--error').textContent()).toContain(t('error.spool.terminal_unknown'));
+    } finally {
+      await other.close();
+    }
   });
 });
 
