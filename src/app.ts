@@ -32,6 +32,15 @@ import { createCodeGuard } from './release/code-guard.ts';
 import { createPrinterDrivers } from './release/release.drivers.ts';
 import { releaseRoutes } from './release/release.routes.ts';
 import type { PrinterDriver } from './release/printers/printer-driver.ts';
+import { createStatsRecorder } from './stats/stats.usecases.ts';
+import { createQuotaRules } from './quota/quota-rules.ts';
+import { deriveVoucherPepper } from './quota/vouchers.ts';
+import { quotaRoutes } from './quota/quota.routes.ts';
+import { staffRoutes } from './staff/staff.routes.ts';
+import { requireRole } from './staff/staff.auth.ts';
+import { createAuditLog, createStaffAccounts } from './staff/staff.usecases.ts';
+import { statsRoutes } from './stats/stats.routes.ts';
+import { createPurger } from './purge/purge.usecases.ts';
 
 export type AppDeps = {
   config: Config;
@@ -50,9 +59,18 @@ export type AppDeps = {
    * so the first citizen's job is not the slow one. The server does; most tests do not.
    */
   warmPools?: boolean;
+  /** Start the purge timer (the server does; a timer in every test app would purge on test clocks). */
+  startTimers?: boolean;
 };
 
-export type App = FastifyInstance & { metrics: Metrics; spool: SpoolService; release: ReleaseService; store: DocumentStore };
+export type App = FastifyInstance & {
+  metrics: Metrics;
+  spool: SpoolService;
+  release: ReleaseService;
+  store: DocumentStore;
+  stats: ReturnType<typeof createStatsRecorder>;
+  purger: ReturnType<typeof createPurger>;
+};
 
 /**
  * Builds the whole application from its dependencies. Never listens: `server.ts` does, tests use
@@ -88,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     normalizeDocument({ ...args, media: args.media === 'na_letter_8.5x11in' ? 'na_letter_8.5x11in' : 'iso_a4_210x297mm', pool: normalizerPool });
   const preview: RenderPreviewFn = async ({ pdf, page, widthPx }) => (await renderPreview({ pdf, page, widthPx, pool: previewPool })).image;
   const spoolRepo = createSpoolRepository({ db });
+  const stats = createStatsRecorder({ db, clock: deps.clock, timeZone: config.timeZone, sites: config.sites, logger });
   const drivers = deps.printerDrivers ?? createPrinterDrivers({ config, clock: deps.clock, random: deps.random });
   // The spool calls back into release (test-mode auto-release); release is built after the spool.
   const late: { release?: ReleaseService } = {};
@@ -101,11 +120,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     clock: deps.clock,
     random: deps.random,
     logger,
+    stats,
     onJobHeld: (job) => {
       if (config.sites.find((site) => site.id === job.siteId)?.autoRelease) late.release?.autoRelease(job);
     },
   });
   const releaseRepo = createReleaseRepository({ db });
+  const quotaRules = createQuotaRules({ db, config });
   const release = createReleaseService({
     config,
     db,
@@ -118,9 +139,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     clock: deps.clock,
     random: deps.random,
     logger,
+    stats,
+    quotaRules,
     followIntervalMs: deps.followIntervalMs,
   });
+  const purger = createPurger({ config, db, store, stats, clock: deps.clock, logger, timeZone: config.timeZone, schedule: config.purge.schedule, retention: config.purge });
+  if (deps.startTimers) purger.schedule();
   late.release = release;
+  app.decorate('stats', stats);
+  app.decorate('purger', purger);
   app.decorate('spool', spool);
   app.decorate('release', release);
   app.decorate('store', store);
@@ -131,6 +158,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   abandonedSweep.unref();
   app.addHook('onClose', async () => {
     clearInterval(abandonedSweep);
+    await purger.close();
     await release.close();
     await Promise.allSettled([normalizerPool.close(), previewPool.close(), ...[...drivers.values()].map((d) => d.close?.())]);
   });
@@ -215,6 +243,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // The IPP queues share the port with the web pages, as CUPS does: POST /ipp/print/<site>.
   await app.register(ippRoutes, { config, spool, clock: deps.clock });
   await app.register(releaseRoutes, { prefix: '/api/release', release, spool, clock: deps.clock });
+
+  // Staff console API, quota rules and vouchers, statistics (admin only).
+  const voucherPepper = deriveVoucherPepper(masterKey);
+  const accounts = createStaffAccounts({ db, clock: deps.clock, random: deps.random, logger, audit: createAuditLog({ db, clock: deps.clock }) });
+  await app.register(staffRoutes, { prefix: '/api/staff', config, db, clock: deps.clock, random: deps.random, logger, spool, release, voucherPepper, quotaRules, accounts });
+  await app.register(quotaRoutes, { config, db, clock: deps.clock, random: deps.random, logger, release, voucherPepper, scheduleResets: Boolean(deps.startTimers) });
+  await app.register(statsRoutes, { prefix: '/api/staff', stats, requireAdmin: requireRole('admin', accounts) });
 
   if (deps.webDistDir) {
     const { webRoutes } = await import('./web/web.routes.ts');

@@ -45,6 +45,7 @@ export async function startServer({ env = process.env }: { env?: NodeJS.ProcessE
     logger,
     webDistDir,
     warmPools: true,
+    startTimers: true,
   });
   // Before listening: nothing may arrive while half-received jobs and stray files are cleared.
   const recovered = await app.spool.recoverAfterRestart();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import cron from 'node-cron';
 
 /**
  * The one schema for Druckpunkt's configuration file. Every key is described with its default;
@@ -262,6 +263,37 @@ export const LimitsConfig = z
   })
   .strict();
 
+export const PurgeConfig = z
+  .object({
+    schedule: z
+      .string()
+      .default('*/5 * * * *')
+      .refine((expression) => cron.validate(expression), 'must be a cron expression such as */5 * * * *')
+      .describe('When the purge runs (cron syntax, local time of the server). Default: every 5 minutes.'),
+    failedJobHours: z.number().positive().default(24).describe('Jobs that failed to print are kept this many hours for a retry. Default: 24.'),
+    finishedJobMinutes: z
+      .number()
+      .positive()
+      .default(60)
+      .describe('Printed or canceled jobs (documents already deleted) keep their row this many minutes. Default: 60.'),
+    stationSessionMinutes: z.number().positive().default(60).describe('Ended release-station logins are deleted after this many minutes. Default: 60.'),
+    terminalSessionMinutes: z
+      .number()
+      .positive()
+      .default(60)
+      .describe('Ended terminal sessions (with their codes) are deleted after this many minutes once no job needs them. Default: 60.'),
+    staffSessionHours: z.number().positive().default(24).describe('Ended or idle staff sessions are deleted after this many hours. Default: 24.'),
+    codeFailureHours: z.number().positive().default(24).describe('Records of wrong codes are kept this many hours. Default: 24.'),
+    auditDays: z.number().positive().default(365).describe('The staff audit log is kept this many days. Default: 365.'),
+    scanHours: z.number().positive().default(2).describe('Finished scans are deleted this many hours after creation. Default: 2.'),
+    scanAfterPickupMinutes: z
+      .number()
+      .positive()
+      .default(30)
+      .describe('A scan is deleted this many minutes after its first pickup. Default: 30.'),
+  })
+  .strict();
+
 export const Config = z
   .object({
     server: z
@@ -309,6 +341,19 @@ export const Config = z
       .default(500)
       .describe('/healthz reports unhealthy below this much free disk in the data folder, in MB. Default: 500.'),
     limits: LimitsConfig.default(LimitsConfig.parse({})).describe('Limits against oversized or hostile input.'),
+    timeZone: z
+      .string()
+      .default('Europe/Berlin')
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as Europe/Berlin')
+      .describe('Time zone of the sites: days for quotas and statistics start at its midnight. Default: Europe/Berlin.'),
+    purge: PurgeConfig.default(PurgeConfig.parse({})).describe('Retention: how long what a citizen left is kept before it is deleted with its key.'),
     dnsSd: z
       .boolean()
       .default(false)
@@ -350,3 +395,4 @@ export type TerminalConfig = z.infer<typeof TerminalConfig>;
 export type LimitsConfig = z.infer<typeof LimitsConfig>;
 export type QuotaConfig = z.infer<typeof QuotaConfig>;
 export type ReleaseConfig = z.infer<typeof ReleaseConfig>;
+export type PurgeConfig = z.infer<typeof PurgeConfig>;

@@ -13,6 +13,7 @@ import { createQuotaRules, type QuotaRules } from '../quota/quota-rules.ts';
 import { createJobOverrides, type JobOverrides } from '../quota/job-overrides.ts';
 import type { PrinterDriver, FollowUpdate, Readiness } from './printers/printer-driver.ts';
 import type { CodeGuard } from './code-guard.ts';
+import type { StatsRecorder } from '../stats/stats.usecases.ts';
 import type { PrintAttempt, ReleaseRepository, StationSession } from './release.repository.ts';
 import {
   createCodeInvalidError,
@@ -37,6 +38,8 @@ export type ReleaseDeps = {
   clock: Clock;
   random: Random;
   logger: Logger;
+  /** Anonymous statistics for the evaluation (counts only). */
+  stats?: Pick<StatsRecorder, 'record'>;
   /** How often the follower polls a printer, ms. */
   followIntervalMs?: number;
   /** The quota rules in force (stored, editable by admins); default: read from `db` over `config`. */
@@ -117,6 +120,11 @@ export function createReleaseService(deps: ReleaseDeps) {
       if (!repo.finishAttempt({ id: attempt.id, state, pagesCompleted, reason, at: clock.now() })) return false;
       ledger.settle({ attemptId: attempt.id, chargedPages: charged, reason: state, at: clock.now() });
       if (job) {
+        // Counted here, inside the transaction that ends the attempt, so each is counted once.
+        const where = { siteId: job.siteId, terminalId: job.terminalId };
+        if (state === 'completed') deps.stats?.record({ ...where, event: { type: 'print_job_printed' } });
+        if (pagesCompleted > 0) deps.stats?.record({ ...where, event: { type: 'pages_printed', pages: pagesCompleted, color: job.colorMode === 'color' } });
+        if (attempt.pagesReserved - charged > 0) deps.stats?.record({ ...where, event: { type: 'pages_refunded', pages: attempt.pagesReserved - charged } });
         if (state === 'completed') {
           spoolRepo.setPagesCompleted({ id: job.id, pagesCompleted });
           spoolRepo.setJobState({ id: job.id, state: 'completed', stateReason: 'job-completed-successfully', completedAt: clock.now() });
@@ -212,6 +220,7 @@ export function createReleaseService(deps: ReleaseDeps) {
       return { jobId: job.id, started: true };
     } catch (error) {
       if (isAppError(error)) {
+        if (error.code === 'quota.exceeded') deps.stats?.record({ siteId: site.id, terminalId: job.terminalId, event: { type: 'quota_exceeded' } });
         return { jobId: job.id, started: false, errorCode: error.code, missingPages: error.details?.missingPages as number | undefined };
       }
       throw error;

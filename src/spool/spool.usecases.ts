@@ -6,6 +6,7 @@ import type { Logger } from '../shared/logger.ts';
 import type { DocumentStore } from '../shared/store/document-store.ts';
 import { AppError, isAppError } from '../shared/errors.ts';
 import type { SpoolRepository } from './spool.repository.ts';
+import type { StatsRecorder } from '../stats/stats.usecases.ts';
 import type { TerminalResolver, TerminalMatch } from './terminals.ts';
 import {
   FINAL_JOB_STATES,
@@ -47,6 +48,8 @@ export type SpoolDeps = {
   clock: Clock;
   random: Random;
   logger: Logger;
+  /** Anonymous statistics for the evaluation (counts only). */
+  stats?: Pick<StatsRecorder, 'record'>;
   /** Called when a job becomes held, e.g. to release it at once in test mode. Errors are logged. */
   onJobHeld?: (job: PrintJob) => void | Promise<void>;
 };
@@ -91,6 +94,7 @@ export function createSpoolService(deps: SpoolDeps) {
     };
     repo.insertSession(session);
     logger.info({ sessionId: session.id, site: siteId, terminal: terminalId }, 'terminal session started');
+    deps.stats?.record({ siteId, terminalId, event: { type: 'terminal_session' } });
     return { ...session, endedAt: null };
   }
 
@@ -129,6 +133,7 @@ export function createSpoolService(deps: SpoolDeps) {
     repo.setJobState({ id: job.id, state: 'held', stateReason: 'job-hold-until-specified' });
     const held = requireJob(job.id);
     logger.info({ jobId: held.id, site: held.siteId, terminal: held.terminalId, pages: held.pages, copies: held.copies }, 'job held');
+    deps.stats?.record({ siteId: held.siteId, terminalId: held.terminalId, event: { type: 'print_job_received', source: held.source } });
     // The first thumbnail is rendered right away so the terminal and station show it without waiting.
     void getPreview({ jobId: held.id, page: 1 }).catch((error: unknown) =>
       logger.warn({ jobId: held.id, errorCode: isAppError(error) ? error.code : 'unexpected' }, 'first preview failed'),
@@ -322,6 +327,7 @@ export function createSpoolService(deps: SpoolDeps) {
       const job = requireJob(jobId);
       if (job.state === 'processing') throw createJobNotHeldError();
       await discardJob(jobId);
+      deps.stats?.record({ siteId: job.siteId, terminalId: job.terminalId, event: { type: 'job_deleted_by_citizen' } });
       logger.info({ jobId }, 'job deleted');
     },
 

@@ -34,6 +34,8 @@ export type TestAppOptions = {
   db?: Db;
   dataDir?: string;
   followIntervalMs?: number;
+  /** Start the app's timers (purge, quota resets) as the server does. */
+  startTimers?: boolean;
 };
 
 /**
@@ -49,7 +51,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
   const random = createTestRandom(options.seed ?? 1);
   const logs = createLogCapture();
   const logger = createLogger({ level: 'info', destination: logs.destination });
-  const app: App = await buildApp({ config, db, clock, random, logger, webDistDir: options.webDistDir, followIntervalMs: options.followIntervalMs });
+  const app: App = await buildApp({ config, db, clock, random, logger, webDistDir: options.webDistDir, followIntervalMs: options.followIntervalMs, startTimers: options.startTimers });
   return {
     app,
     db,

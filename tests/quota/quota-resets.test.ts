@@ -101,14 +101,14 @@ describe('quota resets in the app', () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dp-resets-'));
     const clock = createTestClock('2026-01-06T09:00:00Z'); // Tuesday
     try {
-      const first = await createStaffTestApp({ db, dataDir, clock });
+      const first = await createStaffTestApp({ db, dataDir, clock, startTimers: true });
       await first.app.ready();
       expect([...getTasks().values()].some((task) => task.name === 'quota-resets')).toBe(true);
       await first.close();
       expect([...getTasks().values()].some((task) => task.name === 'quota-resets')).toBe(false);
 
       clock.advanceBy({ days: 3 }); // down until Friday
-      const second = await createStaffTestApp({ db, dataDir, clock });
+      const second = await createStaffTestApp({ db, dataDir, clock, startTimers: true });
       await second.app.ready();
       const days = db.prepare("SELECT period FROM quota_periods WHERE kind = 'day' ORDER BY period").all().map((r) => (r as { period: string }).period);
       expect(days).toEqual(['2026-01-06', '2026-01-07', '2026-01-08', '2026-01-09']);

@@ -13,7 +13,7 @@ afterEach(async () => {
 async function setup({ requireAdmin }: { requireAdmin?: (request: FastifyRequest, reply: FastifyReply) => Promise<void> } = {}) {
   ctx = await createTestApp();
   const stats = createStatsRecorder({ db: ctx.db, clock: ctx.clock, sites: ctx.config.sites });
-  await ctx.app.register(statsRoutes, { prefix: '/api/staff', stats, requireAdmin });
+  await ctx.app.register(statsRoutes, { prefix: '/api/stats-under-test', stats, requireAdmin });
   return stats;
 }
 
@@ -21,7 +21,7 @@ describe('statistics routes', () => {
   test('the JSON gives totals, days, hours and weekdays for the chosen period and site', async () => {
     const stats = await setup();
     stats.record({ siteId: 'lobeda', terminalId: 'terminal-1', event: { type: 'print_job_received', source: 'upload' } });
-    const res = await ctx!.app.inject({ method: 'GET', url: '/api/staff/stats?site=lobeda&from=2026-01-01&to=2026-01-31' });
+    const res = await ctx!.app.inject({ method: 'GET', url: '/api/stats-under-test/stats?site=lobeda&from=2026-01-01&to=2026-01-31' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     const body = res.json();
@@ -34,7 +34,7 @@ describe('statistics routes', () => {
 
   test('without a period the last 30 days up to today (local) are shown', async () => {
     await setup();
-    const res = await ctx!.app.inject({ method: 'GET', url: '/api/staff/stats' });
+    const res = await ctx!.app.inject({ method: 'GET', url: '/api/stats-under-test/stats' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ siteId: null, from: '2025-12-07', to: '2026-01-05' });
   });
@@ -42,7 +42,7 @@ describe('statistics routes', () => {
   test('the CSV comes as a UTF-8 attachment with BOM', async () => {
     const stats = await setup();
     stats.record({ siteId: 'lobeda', terminalId: 'terminal-1', event: { type: 'terminal_session' } });
-    const res = await ctx!.app.inject({ method: 'GET', url: '/api/staff/stats.csv?from=2026-01-05&to=2026-01-06' });
+    const res = await ctx!.app.inject({ method: 'GET', url: '/api/stats-under-test/stats.csv?from=2026-01-05&to=2026-01-06' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename="druckpunkt-statistik-alle-2026-01-05-2026-01-06.csv"');
@@ -57,13 +57,13 @@ describe('statistics routes', () => {
 
   test('bad periods and unknown sites get a clear error', async () => {
     await setup();
-    const reversed = await ctx!.app.inject({ method: 'GET', url: '/api/staff/stats?from=2026-02-01&to=2026-01-01' });
+    const reversed = await ctx!.app.inject({ method: 'GET', url: '/api/stats-under-test/stats?from=2026-02-01&to=2026-01-01' });
     expect(reversed.statusCode).toBe(400);
     expect(reversed.json().error.code).toBe('stats.range_invalid');
-    const malformed = await ctx!.app.inject({ method: 'GET', url: '/api/staff/stats.csv?from=yesterday' });
+    const malformed = await ctx!.app.inject({ method: 'GET', url: '/api/stats-under-test/stats.csv?from=yesterday' });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().error.code).toBe('http.validation_failed');
-    const unknown = await ctx!.app.inject({ method: 'GET', url: '/api/staff/stats?site=nirgendwo' });
+    const unknown = await ctx!.app.inject({ method: 'GET', url: '/api/stats-under-test/stats?site=nirgendwo' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json().error.code).toBe('stats.site_unknown');
   });
@@ -76,9 +76,9 @@ describe('statistics routes', () => {
         if (request.headers['x-test-admin'] !== 'yes') await reply.status(403).send({ error: { code: 'staff.forbidden', message: 'no' } });
       },
     });
-    expect((await ctx!.app.inject({ method: 'GET', url: '/api/staff/stats' })).statusCode).toBe(403);
-    expect((await ctx!.app.inject({ method: 'GET', url: '/api/staff/stats.csv' })).statusCode).toBe(403);
-    expect((await ctx!.app.inject({ method: 'GET', url: '/api/staff/stats.csv', headers: { 'x-test-admin': 'yes' } })).statusCode).toBe(200);
-    expect(seen).toEqual(['/api/staff/stats', '/api/staff/stats.csv', '/api/staff/stats.csv']);
+    expect((await ctx!.app.inject({ method: 'GET', url: '/api/stats-under-test/stats' })).statusCode).toBe(403);
+    expect((await ctx!.app.inject({ method: 'GET', url: '/api/stats-under-test/stats.csv' })).statusCode).toBe(403);
+    expect((await ctx!.app.inject({ method: 'GET', url: '/api/stats-under-test/stats.csv', headers: { 'x-test-admin': 'yes' } })).statusCode).toBe(200);
+    expect(seen).toEqual(['/api/stats-under-test/stats', '/api/stats-under-test/stats.csv', '/api/stats-under-test/stats.csv']);
   });
 });
