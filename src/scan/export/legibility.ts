@@ -14,7 +14,7 @@ export const LEGIBILITY_CROP = { width: 480, height: 240 };
 export async function findSmallestTextRegion({ image, dpi }: { image: Buffer; dpi: number }): Promise<TextRegion | null> {
   const meta = await sharp(image).metadata();
   if (!meta.width || !meta.height) return null;
-  const scale = Math.min(1, 150 / dpi);
+  const scale = Math.min(1, 120 / dpi);
   const { data, info } = await sharp(image)
     .resize({ width: Math.max(8, Math.round(meta.width * scale)) })
     .greyscale()
@@ -41,16 +41,27 @@ export async function findSmallestTextRegion({ image, dpi }: { image: Buffer; dp
       if (x > b.x1) b.x1 = x;
       if (y < b.y0) b.y0 = y;
       if (y > b.y1) b.y1 = y;
-      const push = (j: number) => {
-        if (labels[j] === -1 && data[j]! < 128) {
-          labels[j] = id;
-          stack[top++] = j;
-        }
-      };
-      if (x > 0) push(i - 1);
-      if (x < width - 1) push(i + 1);
-      if (y > 0) push(i - width);
-      if (y < height - 1) push(i + width);
+      // Four neighbours, inlined: this loop runs for every ink pixel.
+      let j = i - 1;
+      if (x > 0 && labels[j] === -1 && data[j]! < 128) {
+        labels[j] = id;
+        stack[top++] = j;
+      }
+      j = i + 1;
+      if (x < width - 1 && labels[j] === -1 && data[j]! < 128) {
+        labels[j] = id;
+        stack[top++] = j;
+      }
+      j = i - width;
+      if (y > 0 && labels[j] === -1 && data[j]! < 128) {
+        labels[j] = id;
+        stack[top++] = j;
+      }
+      j = i + width;
+      if (y < height - 1 && labels[j] === -1 && data[j]! < 128) {
+        labels[j] = id;
+        stack[top++] = j;
+      }
     }
     boxes.push(b);
   }

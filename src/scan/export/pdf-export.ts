@@ -84,19 +84,22 @@ type Encoded =
   | { kind: 'jpeg'; bytes: Buffer; widthPx: number; heightPx: number; dpi: number }
   | { kind: 'bilevel'; bytes: Buffer; widthPx: number; heightPx: number; dpi: number };
 
-async function encodePage(page: ExportPage, settings: ExportSettings): Promise<Encoded> {
+async function encodePage(page: ExportPage, settings: ExportSettings, { fast }: { fast: boolean }): Promise<Encoded> {
   const meta = await sharp(page.image).metadata();
   if (!meta.width || !meta.height) throw createScanImageInvalidError();
   const dpi = Math.min(page.dpi, settings.dpi);
   const widthPx = Math.max(1, Math.round((meta.width * dpi) / page.dpi));
   const heightPx = Math.max(1, Math.round((meta.height * dpi) / page.dpi));
-  const resized = sharp(page.image).removeAlpha().resize(widthPx, heightPx, { fit: 'fill', kernel: 'lanczos3' });
+  const resized =
+    widthPx === meta.width && heightPx === meta.height
+      ? sharp(page.image).removeAlpha()
+      : sharp(page.image).removeAlpha().resize(widthPx, heightPx, { fit: 'fill', kernel: 'lanczos3' });
   const color = page.mode === 'color' && settings.keepColor;
   if (settings.encoding === 'jpeg' || page.mode === 'color') {
     // Colour pages (ID cards, photos) are never made 1-bit: they would turn into black blobs.
     const quality = settings.quality;
     const bytes = await (color ? resized.toColourspace('srgb') : resized.toColourspace('b-w'))
-      .jpeg({ quality, mozjpeg: true, chromaSubsampling: '4:2:0' })
+      .jpeg({ quality, mozjpeg: !fast, chromaSubsampling: '4:2:0' })
       .toBuffer();
     return { kind: 'jpeg', bytes, widthPx, heightPx, dpi };
   }
@@ -198,35 +201,44 @@ export async function exportPdf({ pages, targetBytes: budget, clock, ladder = EX
   const targetBytes = budget - reserveBytes;
   // PDF structure costs roughly this per page beyond the image data.
   const overheadPerPage = 600;
-  for (const settings of ladder) {
+  const encodeAll = async (settings: ExportSettings, fast: boolean, limit: number): Promise<Encoded[] | null> => {
     const encoded: Encoded[] = [];
     let sum = 1000;
-    let tooBig = false;
     for (const page of pages) {
-      const e = await encodePage(page, settings);
+      const e = await encodePage(page, settings, { fast });
       encoded.push(e);
       sum += e.bytes.length + overheadPerPage;
-      if (sum > targetBytes) {
-        tooBig = true;
-        break;
-      }
+      // Give up on this rung as soon as the image data alone is over the limit.
+      if (sum > limit) return null;
     }
-    if (tooBig) continue;
-    const { pdf, placements } = await buildPdf(encoded, clock);
-    if (pdf.length > targetBytes) continue;
-    return { pdf, placements, bytes: pdf.length, settingsUsed: settings, legibility: await legibilityCrop(encoded) };
+    return encoded;
+  };
+  for (const settings of ladder) {
+    // Probe with the fast encoder (libjpeg-turbo, ~30 ms per A4 page) to skip hopeless rungs;
+    // the kept file is always mozjpeg (trellis quantisation: ~35 % smaller text pages at the
+    // same quality setting, ~150 ms per page), so a probe up to 60 % over is still worth it.
+    const probe = await encodeAll(settings, true, settings.encoding === 'jpeg' ? targetBytes * 1.6 : targetBytes);
+    if (!probe) continue;
+    const candidates = settings.encoding === 'jpeg' ? [await encodeAll(settings, false, targetBytes)] : [probe];
+    for (const encoded of candidates) {
+      if (!encoded) continue;
+      const { pdf, placements } = await buildPdf(encoded, clock);
+      if (pdf.length > targetBytes) continue;
+      return { pdf, placements, bytes: pdf.length, settingsUsed: settings, legibility: await legibilityCrop(encoded) };
+    }
   }
   throw createScanBudgetTooSmallError({ details: { pages: pages.length, targetBytes: budget } });
 }
 
 async function legibilityCrop(encoded: Encoded[]): Promise<ExportPdfResult['legibility']> {
-  let best: { pageIndex: number; score: number; stored: Buffer; box: { left: number; top: number; width: number; height: number } } | null = null;
+  let best: { pageIndex: number; score: number; box: { left: number; top: number; width: number; height: number } } | null = null;
   for (const [pageIndex, e] of encoded.entries()) {
-    const stored = await decodeStored(e);
-    const region = await findSmallestTextRegion({ image: stored, dpi: e.dpi });
-    if (region && (!best || region.score > best.score)) best = { pageIndex, score: region.score, stored, box: region.box };
+    // JPEGs are analysed as stored (shrink-on-load keeps it cheap); 1-bit pages need decoding.
+    const region = await findSmallestTextRegion({ image: e.kind === 'jpeg' ? e.bytes : await decodeStored(e), dpi: e.dpi });
+    if (region && (!best || region.score > best.score)) best = { pageIndex, score: region.score, box: region.box };
   }
   if (!best) return null;
-  const image = await sharp(best.stored).extract(best.box).png().toBuffer();
+  const winner = encoded[best.pageIndex]!;
+  const image = await sharp(winner.kind === 'jpeg' ? winner.bytes : await decodeStored(winner)).extract(best.box).png().toBuffer();
   return { pageIndex: best.pageIndex, image, box: best.box };
 }
