@@ -6,6 +6,7 @@ import { openDatabase, migrate, type Db } from './db/database.ts';
 import { createSystemClock } from './shared/clock.ts';
 import { createSystemRandom } from './shared/random.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
+import { advertiseQueues } from './spool/dnssd.ts';
 import { fileURLToPath } from 'node:url';
 
 const webDistDir = fileURLToPath(new URL('../web/dist/', import.meta.url));
@@ -52,13 +53,14 @@ export async function startServer({ env = process.env }: { env?: NodeJS.ProcessE
   const sweep = await app.store.sweep();
   await app.listen({ host: config.server.host, port: config.server.port });
   const resumed = await app.release.resumeAfterRestart();
+  const dnsSd = advertiseQueues({ config, port: config.server.port, logger });
   logger.info({ ...recovered, ...sweep, ...resumed }, 'start-up recovery done');
   logger.info({ startupMs: Math.round(performance.now() - startedAt) }, 'Druckpunkt is ready');
-  installShutdown({ app, db, logger, graceMs: config.server.shutdownGraceSeconds * 1000 });
+  installShutdown({ app, db, logger, graceMs: config.server.shutdownGraceSeconds * 1000, beforeClose: () => dnsSd.stop() });
   return { app, db, config };
 }
 
-function installShutdown({ app, db, logger, graceMs }: { app: App; db: Db; logger: Logger; graceMs: number }) {
+function installShutdown({ app, db, logger, graceMs, beforeClose }: { app: App; db: Db; logger: Logger; graceMs: number; beforeClose: () => Promise<void> }) {
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -70,6 +72,8 @@ function installShutdown({ app, db, logger, graceMs }: { app: App; db: Db; logge
     }, graceMs);
     force.unref();
     try {
+      // Say goodbye on DNS-SD first, so terminals stop offering the queue.
+      await beforeClose().catch((error: unknown) => logger.warn({ err: error }, 'DNS-SD goodbye failed'));
       await app.close();
       db.close();
       logger.info('shut down cleanly');
