@@ -148,6 +148,9 @@ describe('printing', () => {
     await tile(page, 'tile-print').focus();
     await page.keyboard.press('Enter');
     await waitForHeading(page, t('terminal.print.title'));
+    // Listen first: Playwright turns on file-chooser interception asynchronously, and a key press
+    // right after subscribing can beat it (the chooser then opens unseen).
+    const chooser = page.waitForEvent('filechooser');
     // From the new heading, Tab until the file button has the focus.
     const choose = t('terminal.upload.choose');
     for (let i = 0; i < 30; i++) {
@@ -155,7 +158,6 @@ describe('printing', () => {
       if ((await page.evaluate(() => document.activeElement?.textContent ?? '')).includes(choose)) break;
     }
     expect(await page.evaluate(() => document.activeElement?.textContent)).toContain(choose);
-    const chooser = page.waitForEvent('filechooser');
     await page.keyboard.press('Enter');
     await (await chooser).setFiles({ name: 'Brief.pdf', mimeType: 'application/pdf', buffer: pdf3 });
     await waitForHeading(page, t('terminal.jobs.title'));
