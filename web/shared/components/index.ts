@@ -7,3 +7,6 @@ export { LanguageSwitch } from './LanguageSwitch.tsx';
 export { DisplayToggles } from './DisplayToggles.tsx';
 export { Countdown, type CountdownProps } from './Countdown.tsx';
 export { CodeKeypad, type CodeKeypadProps } from './CodeKeypad.tsx';
+export { Icon, iconNames, type IconProps } from './Icon.tsx';
+export { ProgressBar, type ProgressBarProps } from './ProgressBar.tsx';
+export { IllustratedSteps, type IllustratedStep } from './IllustratedSteps.tsx';
