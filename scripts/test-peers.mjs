@@ -26,6 +26,10 @@ const REQUIRED_PEERS = [
   { pkg: 'ghostscript', commands: ['gs'] },
   // texttopdf embeds this font; without it text jobs come out empty.
   { pkg: 'fonts-dejavu-core', commands: [] },
+  // Scan OCR: German and English text layers, fully offline.
+  { pkg: 'tesseract-ocr', commands: ['tesseract'] },
+  { pkg: 'tesseract-ocr-deu', commands: [] },
+  { pkg: 'tesseract-ocr-eng', commands: [] },
 ];
 
 // Debian puts cupsd/lpadmin in /usr/sbin, which a non-login PATH may lack.

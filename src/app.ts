@@ -247,8 +247,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Staff console API, quota rules and vouchers, statistics (admin only).
   const voucherPepper = deriveVoucherPepper(masterKey);
   const accounts = createStaffAccounts({ db, clock: deps.clock, random: deps.random, logger, audit: createAuditLog({ db, clock: deps.clock }) });
-  await app.register(staffRoutes, { prefix: '/api/staff', config, db, clock: deps.clock, random: deps.random, logger, spool, release, voucherPepper, quotaRules, accounts });
-  await app.register(quotaRoutes, { config, db, clock: deps.clock, random: deps.random, logger, release, voucherPepper, scheduleResets: Boolean(deps.startTimers) });
+  await app.register(staffRoutes, { prefix: '/api/staff', config, db, clock: deps.clock, random: deps.random, logger, spool, release, voucherPepper, quotaRules, accounts, stats });
+  await app.register(quotaRoutes, { config, db, clock: deps.clock, random: deps.random, logger, release, voucherPepper, scheduleResets: Boolean(deps.startTimers), stats });
   await app.register(statsRoutes, { prefix: '/api/staff', stats, requireAdmin: requireRole('admin', accounts) });
 
   if (deps.webDistDir) {

@@ -2,6 +2,7 @@ import type {} from '@fastify/cookie';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { StatsRecorder } from '../stats/stats.usecases.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -28,6 +29,8 @@ export type QuotaRoutesOptions = {
   voucherPepper: Buffer;
   /** Run the reset catch-up when the app is ready and every minute after. Default: true. */
   scheduleResets?: boolean;
+  /** Anonymous statistics: redeemed vouchers are counted. */
+  stats?: Pick<StatsRecorder, 'record'>;
 };
 
 export const VoucherBody = z.object({ printerId: z.string().min(1).max(40), code: z.string().min(1).max(40) }).strict();
@@ -41,7 +44,7 @@ export const VoucherResult = z.object({ pagesAdded: z.number().int(), availableP
  * Wrong voucher codes count as wrong codes for the station's guessing limits (the same rows
  * `code-guard.ts` keeps for release codes), so vouchers open no second door for guessing.
  */
-export async function quotaRoutes(fastify: FastifyInstance, { config, db, clock, random, logger, release, voucherPepper, scheduleResets = true }: QuotaRoutesOptions) {
+export async function quotaRoutes(fastify: FastifyInstance, { config, db, clock, random, logger, release, voucherPepper, scheduleResets = true, stats }: QuotaRoutesOptions) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const vouchers = createVouchers({ db, ledger: createLedger({ db }), pepper: voucherPepper, clock, random });
   const guard = createCodeGuard({ repo: createReleaseRepository({ db }), clock, logger });
@@ -65,6 +68,7 @@ export async function quotaRoutes(fastify: FastifyInstance, { config, db, clock,
       throw error;
     }
     logger.info({ printer: printerId, terminalSession: session.terminalSessionId, pages: pagesAdded }, 'voucher redeemed');
+    stats?.record({ siteId: site.id, event: { type: 'voucher_redeemed', pages: pagesAdded } });
     reply.header('cache-control', 'no-store');
     return { pagesAdded, availablePages: release.overview({ session }).availablePages };
   });

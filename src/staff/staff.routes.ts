@@ -10,6 +10,7 @@ import { createValidationError } from '../shared/errors.ts';
 import type { SpoolService } from '../spool/spool.usecases.ts';
 import type { PrintJob } from '../spool/spool.models.ts';
 import type { ReleaseService } from '../release/release.usecases.ts';
+import type { StatsRecorder } from '../stats/stats.usecases.ts';
 import type { Readiness } from '../release/printers/printer-driver.ts';
 import { accountsFor, costOf, createLedger } from '../quota/ledger.ts';
 import { createQuotaRules, type QuotaRules } from '../quota/quota-rules.ts';
@@ -98,6 +99,8 @@ export type StaffRoutesOptions = {
   quotaRules?: QuotaRules;
   /** Built from `db` when not given (tests and the CLI share one). */
   accounts?: StaffAccounts;
+  /** Anonymous statistics: grants and vouchers handed out are counted for the evaluation. */
+  stats?: Pick<StatsRecorder, 'record'>;
 };
 
 /** A slip can be printed within this time after creating the voucher, once. */
@@ -326,6 +329,7 @@ export async function staffRoutes(fastify: FastifyInstance, options: StaffRoutes
       if (!session) throw createSessionNotFoundError();
       ledger.grant({ siteId: session.siteId, account: `session:${session.id}`, pages: body.pages, kind: 'grant', reason: body.reason, at });
       audit.record({ actor: principal.user, action: 'grant.session', siteId: session.siteId, targetType: 'session', targetId: session.id, details: { pages: body.pages, reason: body.reason } });
+      options.stats?.record({ siteId: session.siteId, terminalId: session.terminalId, event: { type: 'grant', pages: body.pages } });
       const availablePages = availableOf({ rules: quotaRules.current(session.siteId), sessionId: session.id, terminalId: session.terminalId });
       return { target: 'session' as const, sessionId: session.id, jobId: null, pagesGranted: body.pages, availablePages };
     }
@@ -335,6 +339,7 @@ export async function staffRoutes(fastify: FastifyInstance, options: StaffRoutes
     const rules = quotaRules.current(job.siteId);
     const availablePages = availableOf({ rules, sessionId: job.sessionId, terminalId: job.terminalId });
     const cost = costOf({ impressions: job.pages * job.copies, colorMode: job.colorMode, rules });
+    options.stats?.record({ siteId: job.siteId, terminalId: job.terminalId, event: { type: 'grant', pages: Math.max(0, cost - availablePages) } });
     audit.record({
       actor: principal.user,
       action: 'grant.job',
@@ -361,6 +366,7 @@ export async function staffRoutes(fastify: FastifyInstance, options: StaffRoutes
     const now = clock.now();
     for (const [id, slip] of slips) if (slip.until <= now) slips.delete(id);
     slips.set(voucher.id, { code, until: now + SLIP_TTL_MS });
+    options.stats?.record({ siteId: site.id, event: { type: 'voucher_created' } });
     audit.record({ actor: principal.user, action: 'voucher.create', siteId: site.id, targetType: 'voucher', targetId: voucher.id, details: { pages: voucher.pages, validDays: request.body.validDays } });
     noStore(reply);
     return reply.status(201).send({ voucher: voucherView(voucher), code: formatVoucherCode(code), slipUrl: `${prefix}/vouchers/${voucher.id}/slip` });
