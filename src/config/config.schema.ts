@@ -109,6 +109,17 @@ export const SaneScannerConfig = z
       .positive()
       .default(120)
       .describe('Longest time one scan batch may take, in seconds. Default: 120.'),
+    saneConfigDir: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Private SANE config folder written at start-up whose dll.conf loads only this device\'s backend (e.g. `test`, `airscan`); scanimage runs with SANE_CONFIG_DIR=<folder>:. Default: none (the system\'s /etc/sane.d).',
+      ),
+    extraArgs: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Device-specific scanimage options added to every scan, e.g. `["--swcrop=yes"]`. Default: none.'),
   })
   .strict();
 
@@ -118,6 +129,22 @@ export const FolderScannerConfig = z
     name: z.string().min(1).max(60).describe('Name shown at the station.'),
     driver: z.literal('folder').describe('A hot folder that a multifunction printer scans into.'),
     directory: z.string().min(1).describe('Folder the device writes images or PDFs into.'),
+    idleEndSeconds: z
+      .number()
+      .positive()
+      .default(20)
+      .describe('A scan ends when no new file arrived for this many seconds after the last one. Default: 20.'),
+    firstPageTimeoutSeconds: z
+      .number()
+      .positive()
+      .default(180)
+      .describe('A scan with no file arriving within this many seconds ends with "no documents". Default: 180.'),
+    staleAfterMinutes: z
+      .number()
+      .positive()
+      .default(10)
+      .describe('Files older than this many minutes when a scan starts are deleted unread (left by someone else). Default: 10.'),
+    pdfDpi: z.number().int().min(72).max(600).default(200).describe('Resolution PDFs from the device are rendered at, in dpi. Default: 200.'),
   })
   .strict();
 
