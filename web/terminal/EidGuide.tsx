@@ -1,4 +1,5 @@
 import { useI18n } from '../shared/i18n/I18nProvider.tsx';
+import { AusweisAppStatus } from './eid/AusweisAppStatus.tsx';
 
 /**
  * "Online-Ausweis": a plain-language guide to logging in with the ID card and AusweisApp at this
@@ -8,14 +9,9 @@ export function EidGuide() {
   const { t } = useI18n();
   return (
     <div class="eid">
-      {/*
-       * PLACE FOR THE LIVE AUSWEISAPP STATUS (issue 8, later step): a widget that asks AusweisApp's
-       * local SDK interface (ws://127.0.0.1:24727/eID-Kernel, GET_INFO / GET_READER_LIST; connect,
-       * ask, disconnect; ignore the "Simulator" reader) and shows "Kartenleser bereit / Ausweis
-       * aufgelegt / AusweisApp nicht gestartet / AusweisApp ist beschäftigt". It goes into this
-       * element; nothing is shown here until then.
-       */}
-      <div class="eid__status-slot" data-slot="ausweisapp-status" />
+      <div class="eid__status-slot" data-slot="ausweisapp-status">
+        <AusweisAppStatus />
+      </div>
 
       <section aria-labelledby="eid-what">
         <h2 id="eid-what">{t('terminal.eid.what.heading')}</h2>
