@@ -23,14 +23,17 @@ export const webPages = [
 /**
  * The pages run only our own bundled script and stylesheet: no inline code, no third parties,
  * nothing may frame them (kiosk clickjacking), forms post only here. The one exception is the
- * AusweisApp on the terminal's loopback for eID login, which the terminal page will talk to.
+ * AusweisApp on the terminal's loopback for eID login, whose status the terminal page shows.
  */
 export const contentSecurityPolicy = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data: blob:",
-  "connect-src 'self' ws://127.0.0.1:24727",
+  // AusweisApp's SDK on the terminal's own loopback: its standard port 24727 or a configured one,
+  // and plain HTTP on that port only to tell "busy" from "not started" (browsers hide why a
+  // WebSocket was refused). Loopback only: nothing leaves the terminal.
+  "connect-src 'self' ws://127.0.0.1:* http://127.0.0.1:*",
   "object-src 'none'",
   "frame-ancestors 'none'",
   "base-uri 'none'",

@@ -61,7 +61,7 @@ describe('web routes', () => {
     expect(directives.get('frame-ancestors')).toBe("'none'");
     expect(directives.get('base-uri')).toBe("'none'");
     expect(directives.get('form-action')).toBe("'self'");
-    expect(directives.get('connect-src')).toBe("'self' ws://127.0.0.1:24727");
+    expect(directives.get('connect-src')).toBe("'self' ws://127.0.0.1:* http://127.0.0.1:*");
     expect(contentSecurityPolicy).not.toContain('unsafe');
   });
 
