@@ -12,6 +12,8 @@ import { JobCard, jobStatusText, progressNumbers } from './JobCard.tsx';
 import { notReadySentences, reasonSentences } from './readiness.ts';
 import { createStationApi, isFinal, isPrintable, type PrintOutcome, type StationInfo, type StationOverview } from './station-api.ts';
 import { createWedgeDetector } from './wedge.ts';
+import { ScanEntry } from './scan/ScanEntry.tsx';
+import { ScanFlow } from './scan/ScanFlow.tsx';
 import './station.css';
 
 export const CODE_LENGTH = 6;
@@ -32,7 +34,9 @@ export type StationScreen =
   | { name: 'start'; notice?: Notice }
   | { name: 'jobs'; notice?: Notice }
   | { name: 'printing'; jobIds: number[]; notes: string[] }
-  | { name: 'done'; notes: string[] };
+  | { name: 'done'; notes: string[] }
+  /** The scan flow (web/station/scan/), which runs its own screens. */
+  | { name: 'scan'; scannerId: string };
 
 function printerIdFromAddress(): string | null {
   const id = new URLSearchParams(window.location.search).get('printer');
@@ -202,7 +206,8 @@ export function StationApp() {
         event.stopPropagation();
         if (verdict.kind === 'scan') {
           const stationApi = latest.current.api;
-          if (stationApi && !latest.current.busy) void login(() => stationApi.loginWithQr(verdict.text));
+          // While scanning, a release QR must not end the scan behind the citizen's back.
+          if (stationApi && !latest.current.busy && latest.current.screen.name !== 'scan') void login(() => stationApi.loginWithQr(verdict.text));
         }
         return;
       }
@@ -449,9 +454,13 @@ export function StationApp() {
               </p>
             </section>
           )}
+          <ScanEntry scanners={siteInfo?.scanners ?? []} onStart={(scannerId) => show({ name: 'scan', scannerId })} />
         </Page>
       );
     }
+
+    case 'scan':
+      return <ScanFlow scannerId={screen.scannerId} siteName={siteName} onExit={(notice) => goToStart(notice)} />;
 
     case 'jobs': {
       const jobs = overview?.jobs ?? [];

@@ -14,6 +14,7 @@ import { AtThePrinter, JobList, ReleaseCode } from './JobsPanel.tsx';
 import { QuickLinks, type QuickLink } from './QuickLinks.tsx';
 import { endSession, groupedCode, type TerminalJob, type TerminalSession, type UploadResult } from './terminal-api.ts';
 import { UploadPanel } from './UploadPanel.tsx';
+import { PickupScreen, usePickupToken } from './pickup/PickupScreen.tsx';
 import { useTerminalSession } from './use-terminal-session.ts';
 import './terminal.css';
 
@@ -29,7 +30,8 @@ export type TerminalScreen =
   | { name: 'print' }
   | { name: 'jobs'; notice?: Notice }
   | { name: 'end' }
-  | { name: 'scan' }
+  /** `token`: opened from the QR on the station's code screen (`/?pickup=<token>`). */
+  | { name: 'scan'; token?: string | null }
   | { name: 'eid' };
 
 /** `GET /api/site-info` with the site's quick links (sent when configured). */
@@ -90,7 +92,8 @@ const isWaiting = (job: TerminalJob) => job.state === 'held' || job.state === 'a
 export function TerminalApp() {
   const { t, has } = useI18n();
   const siteInfo = useSiteInfo() as TerminalSiteInfo | null;
-  const { screen, screenKey, show } = useScreens<TerminalScreen>({ name: 'start' });
+  const pickupToken = usePickupToken();
+  const { screen, screenKey, show } = useScreens<TerminalScreen>(pickupToken ? { name: 'scan', token: pickupToken } : { name: 'start' });
   const { session, error: sessionError, refresh } = useTerminalSession();
   const [ending, setEnding] = useState(false);
   const [endError, setEndError] = useState<string | null>(null);
@@ -276,14 +279,7 @@ export function TerminalApp() {
       );
 
     case 'scan':
-      // Scan pickup arrives with the scan work (`/api/scan/pickup`); until then the tile says so.
-      return (
-        <Page title={t('terminal.scan.title')} siteName={siteName} screenKey={screenKey}>
-          <BackButton onBack={() => goStart()} />
-          <p class="lead">{t('terminal.scan.soon')}</p>
-          <p>{t('terminal.scan.soonHelp')}</p>
-        </Page>
-      );
+      return <PickupScreen siteName={siteName} screenKey={screenKey} token={screen.token} onBack={() => goStart()} />;
 
     case 'eid':
       return (
