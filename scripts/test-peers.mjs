@@ -30,6 +30,9 @@ const REQUIRED_PEERS = [
   { pkg: 'tesseract-ocr', commands: ['tesseract'] },
   { pkg: 'tesseract-ocr-deu', commands: [] },
   { pkg: 'tesseract-ocr-eng', commands: [] },
+  // Online-Ausweis status: headless AusweisApp (SDK over WebSocket). Qt's offscreen platform
+  // plugin comes with its dependency libqt6gui6; no display, D-Bus or extra Qt package needed.
+  { pkg: 'ausweisapp2', commands: ['AusweisApp2'] },
 ];
 
 // Debian puts cupsd/lpadmin in /usr/sbin, which a non-login PATH may lack.

@@ -20,3 +20,4 @@ export {
 } from './ipptool.ts';
 export { launchChromium, checkA11y, CHROMIUM_PATH, WCAG_TAGS, type ChromiumPeer, type A11yResult } from './chromium.ts';
 export { findFreePort, makeTempDir, requireCommand, runCommand } from './process.ts';
+export { startAusweisApp, holdSdkConnection, sdkHandshakeStatus, type AusweisApp, type SdkConnection } from './ausweisapp.ts';
