@@ -87,3 +87,82 @@ export const createScanOcrFailedError = createErrorFactory({
   statusCode: 500,
   message: 'Text recognition failed; the PDF is available without searchable text.',
 });
+
+// Scan sessions and pickup (scan.usecases.ts, scan.routes.ts).
+
+/** No scan session belongs to this station's cookie (never started, cancelled, or idle too long). */
+export const createScanSessionNotFoundError = createErrorFactory({
+  code: 'scan.session_not_found',
+  statusCode: 404,
+  message: 'There is no scan in progress here. Please start again.',
+});
+
+/** The scanner id is not configured. */
+export const createScannerNotFoundError = createErrorFactory({
+  code: 'scan.scanner_not_found',
+  statusCode: 404,
+  message: 'This scanner is not known.',
+});
+
+/** A scan is running in this session already; wait for it to end. */
+export const createScanBusyError = createErrorFactory({
+  code: 'scan.busy',
+  statusCode: 409,
+  message: 'The scanner is still scanning.',
+});
+
+/** The page id is not part of this session. */
+export const createScanPageNotFoundError = createErrorFactory({
+  code: 'scan.page_not_found',
+  statusCode: 404,
+  message: 'This page is not part of the scan.',
+});
+
+/** The session is finished (or being finished): its pages cannot change any more. */
+export const createScanSessionFinishedError = createErrorFactory({
+  code: 'scan.session_finished',
+  statusCode: 409,
+  message: 'This scan is finished already.',
+});
+
+/** "Fertig" with no page left to export (all deleted or none scanned). */
+export const createScanNothingToExportError = createErrorFactory({
+  code: 'scan.nothing_to_export',
+  statusCode: 409,
+  message: 'There are no pages to save. Please scan at least one page.',
+});
+
+/** Wrong or expired pickup code. */
+export const createPickupCodeInvalidError = createErrorFactory({
+  code: 'scan.pickup_code_invalid',
+  statusCode: 401,
+  message: 'This pickup code is not valid.',
+});
+
+/** Too many wrong pickup codes from this address just now; wait `details.retryAfterSeconds`. */
+export const createPickupThrottledError = createErrorFactory({
+  code: 'scan.pickup_throttled',
+  statusCode: 429,
+  message: 'Please wait a moment before you try again.',
+});
+
+/** Pickup by code is paused (too many wrong codes from this address or at this site). */
+export const createPickupLockedError = createErrorFactory({
+  code: 'scan.pickup_locked',
+  statusCode: 423,
+  message: 'Code entry is paused after too many wrong codes. Please ask the staff.',
+});
+
+/** The pickup link is unknown or its scan has expired and been deleted. */
+export const createPickupNotFoundError = createErrorFactory({
+  code: 'scan.pickup_not_found',
+  statusCode: 404,
+  message: 'This scan is no longer available.',
+});
+
+/** The legibility crop or a document was asked for before the scan was finished, or there is none. */
+export const createScanResultNotFoundError = createErrorFactory({
+  code: 'scan.result_not_found',
+  statusCode: 404,
+  message: 'This part of the scan is not available.',
+});
