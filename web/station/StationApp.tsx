@@ -4,13 +4,14 @@ import { CodeKeypad } from '../shared/components/CodeKeypad.tsx';
 import { Countdown } from '../shared/components/Countdown.tsx';
 import { announce } from '../shared/components/LiveRegion.tsx';
 import { Page } from '../shared/components/Page.tsx';
+import { TextInput } from '../shared/components/TextInput.tsx';
 import { ApiError, describeError } from '../shared/api.ts';
 import { useI18n } from '../shared/i18n/I18nProvider.tsx';
 import { useScreens } from '../shared/screens.ts';
 import { useSiteInfo } from '../shared/site-info.ts';
 import { JobCard, jobStatusText, progressNumbers } from './JobCard.tsx';
 import { notReadySentences, reasonSentences } from './readiness.ts';
-import { createStationApi, isFinal, isPrintable, type PrintOutcome, type StationInfo, type StationOverview } from './station-api.ts';
+import { createStationApi, isFinal, isPrintable, normalizeVoucherInput, VOUCHER_QR_PREFIX, type PrintOutcome, type StationInfo, type StationOverview } from './station-api.ts';
 import { createWedgeDetector } from './wedge.ts';
 import { ScanEntry } from './scan/ScanEntry.tsx';
 import { ScanFlow } from './scan/ScanFlow.tsx';
@@ -83,6 +84,8 @@ export function StationApp() {
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [activity, setActivity] = useState(0);
+  // "Gutschein einlösen" on the job list: closed, or open with what is typed and the last problem.
+  const [voucher, setVoucher] = useState<{ open: boolean; code: string; error: string | null }>({ open: false, code: '', error: null });
 
   const describe = useCallback((error: unknown) => describeError({ error, t, has }), [t, has]);
 
@@ -120,6 +123,7 @@ export function StationApp() {
       setConfirmingDelete(false);
       setDigits('');
       setCodeError(null);
+      setVoucher({ open: false, code: '', error: null });
       show({ name: 'start', notice });
     },
     [show],
@@ -186,9 +190,49 @@ export function StationApp() {
   const removeDigit = useCallback(() => setDigits((current) => current.slice(0, -1)), []);
   const clearDigits = useCallback(() => setDigits(''), []);
 
+  /* ---------- voucher slips: typed into the field, or scanned (DPV-…) anywhere while logged in ---------- */
+  const redeemVoucher = useCallback(
+    async (input: string) => {
+      const stationApi = latest.current.api;
+      if (!stationApi || latest.current.busy) return;
+      const code = normalizeVoucherInput(input);
+      if (!code) {
+        const message = t('station.voucher.malformed');
+        announce(message, 'assertive');
+        setVoucher({ open: true, code: input, error: message });
+        return;
+      }
+      setBusy(true);
+      try {
+        const { pagesAdded, availablePages } = await stationApi.redeemVoucher(code);
+        setOverview((current) => (current ? { ...current, availablePages } : current));
+        setVoucher({ open: false, code: '', error: null });
+        const message = t('station.voucher.done', { pages: pagesAdded, available: availablePages });
+        announce(message);
+        show({ name: 'jobs', notice: { kind: 'info', lines: [message] } });
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'release.not_logged_in') {
+          goToStart({ kind: 'info', lines: [t('station.timeout.loggedOut')] });
+          return;
+        }
+        const message = describe(error);
+        announce(message, 'assertive');
+        setVoucher({ open: true, code: input, error: message });
+      } finally {
+        setBusy(false);
+      }
+    },
+    [t, describe, show, goToStart],
+  );
+
+  // The field takes the focus when opened, so the code can be typed at once.
+  useEffect(() => {
+    if (voucher.open) document.getElementById('voucher-code')?.focus();
+  }, [voucher.open]);
+
   /* ---------- keyboard: scanner bursts anywhere, digits on the start screen, activity ---------- */
   useEffect(() => {
-    const wedge = createWedgeDetector();
+    const wedge = createWedgeDetector({ otherPrefixes: [VOUCHER_QR_PREFIX] });
     let lastActivity = 0;
     const noteActivity = () => {
       // Re-rendering on every key is not needed: once a second is enough to restart the countdown.
@@ -201,10 +245,17 @@ export function StationApp() {
       noteActivity();
       if (event.ctrlKey || event.altKey || event.metaKey) return;
       const verdict = wedge.key(event.key, event.timeStamp);
+      // In the voucher field, typed letters must arrive (a code may start with D); a scan there still ends as a scan.
+      const inTextField = (event.target as HTMLElement | null)?.matches?.('input[type="text"]') ?? false;
+      if (verdict.kind === 'swallow' && inTextField) return;
       if (verdict.kind !== 'pass') {
         event.preventDefault();
         event.stopPropagation();
-        if (verdict.kind === 'scan') {
+        if (verdict.kind === 'scan' && verdict.text.startsWith(VOUCHER_QR_PREFIX)) {
+          if (latest.current.screen.name === 'start') setCodeError(t('station.voucher.loginFirst'));
+          else void redeemVoucher(verdict.text);
+        } else if (verdict.kind === 'scan') {
+          if (inTextField) setVoucher({ open: false, code: '', error: null });
           const stationApi = latest.current.api;
           // While scanning, a release QR must not end the scan behind the citizen's back.
           if (stationApi && !latest.current.busy && latest.current.screen.name !== 'scan') void login(() => stationApi.loginWithQr(verdict.text));
@@ -234,7 +285,7 @@ export function StationApp() {
       window.removeEventListener('keydown', onKeyDown, true);
       window.removeEventListener('pointerdown', noteActivity, true);
     };
-  }, [addDigit, removeDigit, clearDigits, login]);
+  }, [addDigit, removeDigit, clearDigits, login, redeemVoucher, t]);
 
   /* ---------- polling the job list while logged in ---------- */
   const overviewRef = useRef(overview);
@@ -543,6 +594,43 @@ export function StationApp() {
               )}
             </section>
           )}
+          <section class="selection-actions" aria-labelledby="voucher-title">
+            <h2 id="voucher-title">{t('station.voucher.title')}</h2>
+            {voucher.open ? (
+              <form
+                noValidate
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  void redeemVoucher(voucher.code);
+                }}
+              >
+                <TextInput
+                  label={t('station.voucher.label')}
+                  hint={t('station.voucher.hint')}
+                  value={voucher.code}
+                  onValueChange={(code) => setVoucher({ open: true, code, error: null })}
+                  error={voucher.error ?? undefined}
+                  autoComplete="off"
+                  spellcheck={false}
+                  maxLength={20}
+                  id="voucher-code"
+                />
+                <div class="button-row">
+                  <Button type="submit">{t('station.voucher.submit')}</Button>
+                  <Button variant="secondary" onClick={() => setVoucher({ open: false, code: '', error: null })}>
+                    {t('station.voucher.close')}
+                  </Button>
+                </div>
+              </form>
+            ) : (
+              <>
+                <p>{t('station.voucher.intro')}</p>
+                <Button variant="secondary" onClick={() => setVoucher({ open: true, code: '', error: null })}>
+                  {t('station.voucher.open')}
+                </Button>
+              </>
+            )}
+          </section>
           <p class="station-logout">
             <Button variant="secondary" onClick={() => void logout()}>
               {t('station.logout')}

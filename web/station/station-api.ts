@@ -58,6 +58,8 @@ export function createStationApi(printerId: string) {
     print: (jobIds?: number[]) => apiFetch<{ outcomes: PrintOutcome[] }>(`${base}/print`, { body: jobIds ? { printerId, jobIds } : { printerId } }),
     remove: (jobIds: number[]) => apiFetch<{ deleted: number[] }>(`${base}/delete`, { body: { printerId, jobIds } }),
     logout: () => apiFetch<void>(`${base}/logout`, { body: { printerId } }),
+    /** Adds a voucher's pages to the logged-in session; `code` as typed or scanned (see normalizeVoucherInput). */
+    redeemVoucher: (code: string) => apiFetch<{ pagesAdded: number; availablePages: number }>(`${base}/voucher`, { body: { printerId, code } }),
     previewUrl: (jobId: number, page = 1) => `${base}/jobs/${jobId}/pages/${page}/preview.png?${query(printerId)}`,
   };
 }
@@ -72,4 +74,21 @@ export function isPrintable(job: StationJob): boolean {
 /** A job the printer is done with, one way or the other. */
 export function isFinal(job: StationJob): boolean {
   return job.state === 'completed' || job.state === 'aborted' || job.state === 'canceled';
+}
+
+/** What a voucher slip's QR code starts with (src/quota/vouchers.ts). */
+export const VOUCHER_QR_PREFIX = 'DPV-';
+const VOUCHER_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/**
+ * A voucher code as typed ("abcde fghjk", "ABCDEFGHJK", "ABCDE-FGHJK") or scanned ("DPV-…"), as the
+ * server expects it ("ABCDE-FGHJK"); null when it cannot be one — then nothing is sent, and no
+ * wrong try is counted against the station.
+ */
+export function normalizeVoucherInput(input: string): string | null {
+  let text = input.trim().toUpperCase();
+  if (text.startsWith(VOUCHER_QR_PREFIX)) text = text.slice(VOUCHER_QR_PREFIX.length);
+  const bare = text.replace(/[\s-]/g, '');
+  if (bare.length !== 10 || [...bare].some((char) => !VOUCHER_ALPHABET.includes(char))) return null;
+  return `${bare.slice(0, 5)}-${bare.slice(5)}`;
 }

@@ -19,17 +19,21 @@ export type WedgeVerdict =
 export type WedgeDetectorOptions = {
   /** What every station QR code starts with. */
   prefix?: string;
+  /** Further prefixes recognised the same way (voucher slips: `DPV-`); the caller tells them apart by the text. */
+  otherPrefixes?: string[];
   /** Longest pause between two keys of one scan, in ms (scanners: 1–30 ms; people: 100 ms and more). */
   maxGapMs?: number;
   /** Shortest token after the prefix that is worth sending to the server. */
   minTokenLength?: number;
 };
 
-export function createWedgeDetector({ prefix = 'DP1-', maxGapMs = 100, minTokenLength = 8 }: WedgeDetectorOptions = {}) {
+export function createWedgeDetector({ prefix = 'DP1-', otherPrefixes = [], maxGapMs = 100, minTokenLength = 8 }: WedgeDetectorOptions = {}) {
   let buffer = '';
   let lastAt = Number.NEGATIVE_INFINITY;
+  const prefixes = [prefix, ...otherPrefixes];
 
-  const couldBeScan = (text: string) => text.startsWith(prefix) || prefix.startsWith(text);
+  const couldBeScan = (text: string) => prefixes.some((p) => text.startsWith(p) || p.startsWith(text));
+  const scanned = (text: string) => prefixes.some((p) => text.startsWith(p) && text.length >= p.length + minTokenLength);
 
   return {
     /**
@@ -44,7 +48,7 @@ export function createWedgeDetector({ prefix = 'DP1-', maxGapMs = 100, minTokenL
       if (key === 'Enter') {
         const text = buffer;
         buffer = '';
-        if (text.startsWith(prefix) && text.length >= prefix.length + minTokenLength) return { kind: 'scan', text };
+        if (scanned(text)) return { kind: 'scan', text };
         return { kind: 'pass' };
       }
       if (key.length !== 1) {

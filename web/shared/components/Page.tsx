@@ -12,6 +12,8 @@ export type PageProps = {
   siteName?: string | undefined;
   /** Changes whenever another screen is shown: focus then moves to the new h1. */
   screenKey?: string | number;
+  /** A page's own navigation (the staff console's sections), placed between header and main. */
+  nav?: ComponentChildren;
   children: ComponentChildren;
 };
 
@@ -19,7 +21,7 @@ export type PageProps = {
  * The frame of every page: skip link, header with the site's name and the language and display
  * settings, main with one h1, footer with where to get help, and the live regions.
  */
-export function Page({ title, siteName, screenKey, children }: PageProps) {
+export function Page({ title, siteName, screenKey, nav, children }: PageProps) {
   const { t } = useI18n();
   const heading = useRef<HTMLHeadingElement>(null);
   const firstScreen = useRef(true);
@@ -55,6 +57,7 @@ export function Page({ title, siteName, screenKey, children }: PageProps) {
           </div>
         </div>
       </header>
+      {nav}
       <main id="main" class="site-main" tabIndex={-1}>
         <h1 class="site-main__title" ref={heading} tabIndex={-1}>
           {title}
