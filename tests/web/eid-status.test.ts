@@ -44,8 +44,17 @@ describe('classifying a reader list', () => {
     expect(classifyReaders([reader('Simulator'), reader('cyberJack', { card: { retryCounter: 3 } })])).toBe('cardInserted');
   });
 
+  test('a card that is no ID card (AusweisApp gives it no values) leaves the reader ready', () => {
+    expect(classifyReaders([reader('cyberJack', { card: {} })])).toBe('ready');
+    expect(classifyReaders([reader('cyberJack', { card: { inoperative: null, deactivated: null, retryCounter: null } })])).toBe('ready');
+  });
+
+  test('an ID card with its online function switched off still lies on the reader', () => {
+    expect(classifyReaders([reader('cyberJack', { card: { inoperative: false, deactivated: true, retryCounter: 3 } })])).toBe('cardInserted');
+  });
+
   test('a card on any one of several real readers counts', () => {
-    expect(classifyReaders([reader('A'), reader('B', { card: {} }), reader('C')])).toBe('cardInserted');
+    expect(classifyReaders([reader('A'), reader('B', { card: { retryCounter: 2 } }), reader('C')])).toBe('cardInserted');
   });
 
   test('a listed but detached reader (a paired phone out of reach) is no reader', () => {

@@ -12,7 +12,7 @@ export type SdkReader = {
   name: string;
   /** Plugged in (a reader can be listed but detached, e.g. a paired phone out of reach). */
   attached: boolean;
-  /** An eID card lies on it (an object with card details), or nothing/an unknown card (null). */
+  /** What lies on it: null for nothing; an object with values for an ID card (see hasIdCard). */
   card: Record<string, unknown> | null;
 };
 
@@ -43,10 +43,18 @@ export function realReaders(readers: readonly SdkReader[]): SdkReader[] {
   return readers.filter((reader) => reader.attached && reader.name !== SIMULATOR_READER_NAME);
 }
 
+/**
+ * An ID card (eID function) lies on the reader. AusweisApp describes any other card (a bank card)
+ * as a card object without values (`{}` or all fields null); that is no ID card.
+ */
+export function hasIdCard(reader: SdkReader): boolean {
+  return reader.card !== null && Object.values(reader.card).some((value) => value !== null && value !== undefined);
+}
+
 /** The status for a reader list from a running, idle AusweisApp. */
 export function classifyReaders(readers: readonly SdkReader[]): 'ready' | 'cardInserted' | 'noReader' {
   const real = realReaders(readers);
-  if (real.some((reader) => reader.card !== null)) return 'cardInserted';
+  if (real.some(hasIdCard)) return 'cardInserted';
   return real.length > 0 ? 'ready' : 'noReader';
 }
 
