@@ -152,13 +152,13 @@ export function ScanFlow({ scannerId, siteName, onExit }: ScanFlowProps) {
   // Picture versions of pages scanned again, so their thumbnails are fetched anew.
   const [rescans, setRescans] = useState<Record<string, number>>({});
   const rescanning = useRef<string | null>(null);
+  // Pages there before the running scan began: what is new is counted against these, not against the last poll.
+  const pagesBeforeScan = useRef<Set<string> | null>(null);
   const pendingFocus = useRef<{ pageId: string; keys: string[] } | null>(null);
 
   const describe = useCallback((error: unknown) => describeScanError({ error, t, has }), [t, has]);
-  const sessionGone = useCallback(
-    (error: unknown) => error instanceof ApiError && (error.status === 404 || error.status === 401) && error.code.startsWith('scan.'),
-    [],
-  );
+  // Dropped by the server (idle too long, or replaced by a new scan at this station).
+  const sessionGone = useCallback((error: unknown) => error instanceof ApiError && error.code === 'scan.session_not_found', []);
 
   /* ---------- the scanner's abilities and state ---------- */
   useEffect(() => {
@@ -252,7 +252,8 @@ export function ScanFlow({ scannerId, siteName, onExit }: ScanFlowProps) {
         announce(scanProblemText(view.lastError.code, t) ?? t('error.unknown'), 'assertive');
         return;
       }
-      const known = new Set(pageIds(before.documents));
+      const known = pagesBeforeScan.current ?? new Set(pageIds(before.documents));
+      pagesBeforeScan.current = null;
       const added = view.documents.flatMap((document) => document.pages).filter((page) => !known.has(page.id));
       const blank = added.filter((page) => page.blank).length;
       const parts = [id ? t('scan.progress.rescanned') : t('scan.progress.done', { count: added.length })];
@@ -314,7 +315,10 @@ export function ScanFlow({ scannerId, siteName, onExit }: ScanFlowProps) {
       },
     );
 
-  const startScan = () => void act(() => scanApi.scan(source), () => announce(t('scan.progress.started')));
+  const startScan = () => {
+    pagesBeforeScan.current = new Set(pageIds(view?.documents ?? []));
+    void act(() => scanApi.scan(source), () => announce(t('scan.progress.started')));
+  };
 
   const finish = async () => {
     if (busy) return;
@@ -513,15 +517,16 @@ export function ScanFlow({ scannerId, siteName, onExit }: ScanFlowProps) {
                           },
                         )
                       }
-                      onRescan={() =>
+                      onRescan={() => {
+                        pagesBeforeScan.current = new Set(pageIds(documents));
                         void act(
                           () => scanApi.rescanPage(page.id, source),
                           () => {
                             rescanning.current = page.id;
                             announce(t('scan.page.rescanStarted'));
                           },
-                        )
-                      }
+                        );
+                      }}
                     />
                   ))}
                 </ul>

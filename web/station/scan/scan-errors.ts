@@ -21,12 +21,17 @@ export function scanProblemText(code: string, t: Translate): string | null {
     case 'scan.timeout':
       return t('scan.error.timeout');
     case 'scan.device_not_found':
+    case 'scan.scanner_not_found':
       return t('scan.error.notFound');
     case 'scan.unsupported':
       return t('scan.error.unsupported');
-    case 'scan.no_session':
     case 'scan.session_not_found':
+    case 'scan.session_finished':
       return t('scan.error.sessionGone');
+    case 'scan.budget_too_small':
+      return t('scan.error.tooBig');
+    case 'scan.nothing_to_export':
+      return t('scan.error.nothing');
     default:
       return null;
   }

@@ -27,8 +27,7 @@ export function pickupErrorText({ error, t, has }: { error: unknown; t: Translat
       case 'scan.pickup_locked':
         return t('pickup.error.locked');
       case 'scan.pickup_not_found':
-      case 'scan.pickup_expired':
-      case 'http.not_found':
+      case 'scan.result_not_found':
         return t('pickup.error.gone');
     }
   }
