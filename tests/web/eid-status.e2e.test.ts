@@ -215,12 +215,17 @@ describe('the Online-Ausweis screen against a real AusweisApp2', () => {
     }
   });
 
-  test('it does not look again within a few seconds by itself', async () => {
+  test('by itself it looks again only after ten seconds, each time letting go at once', async () => {
     const { page, sockets } = await openEidScreen({ port: ausweisApp.port });
     await expectState(page, 'noReader');
+    const firstAt = Date.now();
     await page.waitForTimeout(4_000);
     expect(sockets).toHaveLength(1);
-  });
+    await expect.poll(() => sockets.length, { timeout: 15_000, interval: 200 }).toBe(2);
+    expect(Date.now() - firstAt).toBeGreaterThanOrEqual(9_000);
+    await expect.poll(() => sockets.every((entry) => entry.socket.isClosed()), { timeout: 5_000 }).toBe(true);
+    expect(await stateOf(page)).toBe('noReader');
+  }, 40_000);
 });
 
 describe('accessibility of every state', () => {
