@@ -196,6 +196,13 @@ describe('scanning at the station and picking up at the terminal', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(t('scan.page.restore'));
     expect(await page.locator('main').textContent()).toContain(t('scan.pages.kept', { count: 2 }));
 
+    // Page 2 scanned again from the glass: replaced in place, its thumbnail fetched anew.
+    await page.getByRole('radio', { name: t('scan.source.flatbed') }).check();
+    await cardButton(page, 1, t('scan.page.rescan')).click();
+    await expect.poll(() => politeText(page), { timeout: 30_000 }).toBe(t('scan.progress.rescanned'));
+    expect(await cards(page).count()).toBe(3);
+    expect(await cards(page).nth(1).locator('img').getAttribute('src')).toMatch(/v=0\.1$/);
+
     await page.getByRole('button', { name: t('scan.done'), exact: true }).click();
     await waitForHeading(page, t('scan.size.title'));
     expect(await page.getByRole('radio', { name: `${t('scan.size.fits5')} ${t('scan.size.recommended')}` }).isChecked()).toBe(true);
@@ -276,6 +283,10 @@ describe('scan screens in Arabic, scanner problems and pickup errors', () => {
     await expect.poll(() => cards(page).count(), { timeout: 30_000 }).toBeGreaterThan(0);
     await expect.poll(() => page.getByRole('button', { name: tr('scan.scan'), exact: true }).getAttribute('aria-disabled'), { timeout: 30_000 }).toBe(null);
     await expectNoA11yViolations(page, 'pages shown (ar)');
+    // 320 px is a 1280 px screen at 400 % zoom: the page cards and their buttons reflow, nothing scrolls sideways.
+    await page.setViewportSize({ width: 320, height: 800 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     await page.getByRole('button', { name: tr('scan.done'), exact: true }).click();
     await waitForHeading(page, tr('scan.size.title'));
