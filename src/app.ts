@@ -41,6 +41,10 @@ import { requireRole } from './staff/staff.auth.ts';
 import { createAuditLog, createStaffAccounts } from './staff/staff.usecases.ts';
 import { statsRoutes } from './stats/stats.routes.ts';
 import { createPurger } from './purge/purge.usecases.ts';
+import { createScanService, type ScanService } from './scan/scan.usecases.ts';
+import { createScanRepository } from './scan/scan.repository.ts';
+import { createScannerDrivers } from './scan/scan.drivers.ts';
+import { scanRoutes } from './scan/scan.routes.ts';
 
 export type AppDeps = {
   config: Config;
@@ -70,6 +74,7 @@ export type App = FastifyInstance & {
   store: DocumentStore;
   stats: ReturnType<typeof createStatsRecorder>;
   purger: ReturnType<typeof createPurger>;
+  scan: ScanService;
 };
 
 /**
@@ -143,10 +148,35 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     quotaRules,
     followIntervalMs: deps.followIntervalMs,
   });
-  const purger = createPurger({ config, db, store, stats, clock: deps.clock, logger, timeZone: config.timeZone, schedule: config.purge.schedule, retention: config.purge });
+  const scan = createScanService({
+    config,
+    repo: createScanRepository({ db }),
+    store,
+    scanners: await createScannerDrivers({ config }),
+    stats,
+    quotaRules,
+    ledger: createLedger({ db }),
+    guard: createCodeGuard({ repo: releaseRepo, clock: deps.clock, logger }),
+    clock: deps.clock,
+    random: deps.random,
+    logger,
+  });
+  const purger = createPurger({
+    config,
+    db,
+    store,
+    stats,
+    clock: deps.clock,
+    logger,
+    timeZone: config.timeZone,
+    schedule: config.purge.schedule,
+    retention: config.purge,
+    purgeScans: () => scan.purgeExpired(),
+  });
   if (deps.startTimers) purger.schedule();
   late.release = release;
   app.decorate('stats', stats);
+  app.decorate('scan', scan);
   app.decorate('purger', purger);
   app.decorate('spool', spool);
   app.decorate('release', release);
@@ -159,6 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', async () => {
     clearInterval(abandonedSweep);
     await purger.close();
+    await scan.close();
     await release.close();
     await Promise.allSettled([normalizerPool.close(), previewPool.close(), ...[...drivers.values()].map((d) => d.close?.())]);
   });
@@ -250,6 +281,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(staffRoutes, { prefix: '/api/staff', config, db, clock: deps.clock, random: deps.random, logger, spool, release, voucherPepper, quotaRules, accounts, stats });
   await app.register(quotaRoutes, { config, db, clock: deps.clock, random: deps.random, logger, release, voucherPepper, scheduleResets: Boolean(deps.startTimers), stats });
   await app.register(statsRoutes, { prefix: '/api/staff', stats, requireAdmin: requireRole('admin', accounts) });
+  await app.register(scanRoutes, { prefix: '/api/scan', scan });
 
   if (deps.webDistDir) {
     const { webRoutes } = await import('./web/web.routes.ts');
