@@ -9,6 +9,9 @@ import { createStaffTestApp, PRINTER, type StaffTestApp } from '../staff/staff-t
 import { webDistDir } from '../../src/web/web.routes.ts';
 import { createTranslator, type Catalog, type Language } from '../../web/shared/i18n/i18n.ts';
 
+/** expect.poll with room for a loaded machine (scrypt logins, parallel test runs): 10 s unless given. */
+const poll = <T>(read: () => T | Promise<T>, options: { timeout?: number } = {}) => expect.poll(read, { timeout: 10_000, ...options });
+
 // axe-core (WCAG 2.1 A/AA) on every page and state of the staff console, in German and Arabic.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -81,13 +84,13 @@ describe.each(['de', 'ar'] as const)('every staff console page in %s', (language
 
     await page.getByLabel(t('staff.login.password')).fill('anna-secret-pw');
     await page.getByRole('button', { name: t('staff.login.submit') }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe(t('staff.nav.overview'));
+    await poll(() => page.locator('h1').textContent()).toBe(t('staff.nav.overview'));
     await page.locator('.staff-card').first().waitFor();
     await expectNoViolations(page, 'overview');
 
     const go = async (key: string, ready: string) => {
       await page.getByRole('link', { name: t(`staff.nav.${key}`) }).click();
-      await expect.poll(() => page.locator('h1').textContent()).toBe(t(`staff.nav.${key}`));
+      await poll(() => page.locator('h1').textContent()).toBe(t(`staff.nav.${key}`));
       await page.locator(ready).first().waitFor();
     };
 
@@ -130,7 +133,7 @@ describe.each(['de', 'ar'] as const)('every staff console page in %s', (language
 
     await go('stats', 'table');
     for (const summary of await page.locator('summary').all()) await summary.click();
-    await expect.poll(() => page.locator('details[open] table').count()).toBe(3);
+    await poll(() => page.locator('details[open] table').count()).toBe(3);
     await expectNoViolations(page, 'statistics with tables open');
   }, 120_000);
 });

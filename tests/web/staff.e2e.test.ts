@@ -10,6 +10,9 @@ import { createStaffTestApp, PRINTER, siteConfig, type StaffTestApp } from '../s
 import { webDistDir } from '../../src/web/web.routes.ts';
 import { createTranslator, type Catalog } from '../../web/shared/i18n/i18n.ts';
 
+/** expect.poll with room for a loaded machine (scrypt logins, parallel test runs): 10 s unless given. */
+const poll = <T>(read: () => T | Promise<T>, options: { timeout?: number } = {}) => expect.poll(read, { timeout: 10_000, ...options });
+
 // The staff console in Debian's Chromium against the real app (file printer, in-memory DB).
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -67,7 +70,7 @@ async function logIn(page: Page, name: string) {
   await page.getByLabel(t('staff.login.name')).fill(name);
   await page.getByLabel(t('staff.login.password')).fill(`${name}-secret-pw`);
   await page.getByRole('button', { name: t('staff.login.submit') }).click();
-  await expect.poll(() => page.locator('h1').textContent()).toBe(t('staff.nav.overview'));
+  await poll(() => page.locator('h1').textContent()).toBe(t('staff.nav.overview'));
 }
 
 const navLinks = (page: Page) => page.getByRole('navigation', { name: t('staff.nav.label') }).getByRole('link').allTextContents();
@@ -94,7 +97,7 @@ describe('staff console', () => {
     const { page, problems } = await openPage(main, '/staff');
     await logIn(page, 'erika');
     await page.getByRole('link', { name: t('staff.nav.jobs') }).click();
-    await expect.poll(() => page.locator('h1').textContent()).toBe(t('staff.nav.jobs'));
+    await poll(() => page.locator('h1').textContent()).toBe(t('staff.nav.jobs'));
     expect(await page.getByRole('link', { name: t('staff.nav.jobs') }).getAttribute('aria-current')).toBe('page');
     const card = page.locator('li.staff-card').first();
     await card.waitFor();
@@ -108,8 +111,8 @@ describe('staff console', () => {
     expect(await dialog.getByRole('textbox', { name: t('staff.grant.pages') }).inputValue()).toBe('10');
     await dialog.getByLabel(t('staff.grant.reason')).selectOption('authority-letter');
     await dialog.getByRole('button', { name: t('staff.grant.sessionConfirm', { pages: 10 }) }).click();
-    await expect.poll(() => page.locator('.staff-notice').textContent()).toContain(t('staff.grant.sessionDone', { pages: 10, available: 11 }));
-    await expect.poll(() => page.locator('main').textContent()).toContain(t('staff.jobs.freePages', { count: 11 }));
+    await poll(() => page.locator('.staff-notice').textContent()).toContain(t('staff.grant.sessionDone', { pages: 10, available: 11 }));
+    await poll(() => page.locator('main').textContent()).toContain(t('staff.jobs.freePages', { count: 11 }));
     expect(await wholeDom(page)).not.toContain(marker);
 
     // The overview and the audit log (staff cannot open it; the API refuses) hold no name either.
@@ -121,10 +124,10 @@ describe('staff console', () => {
     const station = await openPage(main, `/station?printer=${PRINTER}`);
     await station.page.locator('.printer-state').waitFor();
     await station.page.keyboard.type(code, { delay: 150 });
-    await expect.poll(() => station.page.locator('h1').textContent(), { timeout: 10_000 }).toBe(t('station.jobs.title'));
+    await poll(() => station.page.locator('h1').textContent(), { timeout: 10_000 }).toBe(t('station.jobs.title'));
     expect(await station.page.locator('main').textContent()).toContain(t('station.jobs.freePages', { available: 11 }));
     await station.page.getByRole('button', { name: t('station.jobs.printAll') }).click();
-    await expect.poll(() => station.page.locator('h1').textContent(), { timeout: 20_000 }).toBe(t('station.done.title'));
+    await poll(() => station.page.locator('h1').textContent(), { timeout: 20_000 }).toBe(t('station.done.title'));
     expect(await printedPages(main)).toContain(3);
     expect(problems).toEqual([]);
   });
@@ -134,7 +137,7 @@ describe('staff console', () => {
     await logIn(page, 'erika');
     expect(await navLinks(page)).toEqual([t('staff.nav.overview'), t('staff.nav.jobs'), t('staff.nav.lostCode'), t('staff.nav.vouchers')]);
     await page.goto(`${main.baseUrl}/staff#/stats`);
-    await expect.poll(() => page.locator('h1').textContent()).toBe(t('staff.nav.overview'));
+    await poll(() => page.locator('h1').textContent()).toBe(t('staff.nav.overview'));
     // The server refuses the statistics to this account as well.
     const status = await page.evaluate(async () => (await fetch('/api/staff/stats')).status);
     expect(status).toBe(403);
@@ -151,7 +154,7 @@ describe('staff console', () => {
     await page.getByLabel(t('staff.login.name')).fill('erika');
     await page.getByLabel(t('staff.login.password')).fill('not-the-password');
     await page.getByRole('button', { name: t('staff.login.submit') }).click();
-    await expect.poll(() => page.locator('.staff-notice').textContent()).toContain(t('error.staff.login_failed'));
+    await poll(() => page.locator('.staff-notice').textContent()).toContain(t('error.staff.login_failed'));
     expect(await page.getByLabel(t('staff.login.password')).inputValue()).toBe('');
     await logIn(page, 'erika');
   });
@@ -161,7 +164,7 @@ describe('staff console', () => {
     await logIn(page, 'erika');
     main.clock.advanceBy({ minutes: 31 });
     await page.getByRole('button', { name: t('staff.refresh') }).click();
-    await expect.poll(() => page.locator('main').textContent()).toContain(t('staff.login.expired'));
+    await poll(() => page.locator('main').textContent()).toContain(t('staff.login.expired'));
     expect(await page.locator('h1').textContent()).toBe(t('staff.title'));
     expect(await page.getByRole('navigation', { name: t('staff.nav.label') }).count()).toBe(0);
   });
@@ -195,30 +198,65 @@ describe('staff console', () => {
     expect((await focused()).label).toBe(t('staff.login.password'));
     await page.keyboard.type('erika-secret-pw');
     await press('Enter');
-    await expect.poll(() => page.locator('h1').textContent()).toBe(t('staff.nav.overview'));
+    await poll(() => page.locator('h1').textContent()).toBe(t('staff.nav.overview'));
 
     await tabTo((f) => f.text === t('staff.nav.jobs'));
     await press('Enter');
-    await expect.poll(() => page.locator('h1').textContent()).toBe(t('staff.nav.jobs'));
+    await poll(() => page.locator('h1').textContent()).toBe(t('staff.nav.jobs'));
     const card = page.locator(`li[data-job-id="${job.id}"]`);
     await card.waitFor();
     await tabTo((f) => f.text === t('staff.grant.jobButton') && f.jobId === String(job.id));
     // The question opens, its heading takes the focus, the reason is chosen with the arrow key.
     await press('Enter');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(t('staff.grant.jobTitle'));
+    await poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(t('staff.grant.jobTitle'));
     await press('Tab');
     expect((await focused()).label).toBe(t('staff.grant.reason'));
     await press('ArrowDown');
     await press('Tab');
     expect((await focused()).text).toBe(t('staff.grant.jobConfirm'));
     await press('Space');
-    await expect.poll(() => page.locator('.staff-notice').textContent()).toContain(t('staff.grant.jobDone'));
-    await expect.poll(() => card.textContent()).toContain(t('staff.jobs.override'));
+    await poll(() => page.locator('.staff-notice').textContent()).toContain(t('staff.grant.jobDone'));
+    await poll(() => card.textContent()).toContain(t('staff.jobs.override'));
 
     const admin = await main.loginAs('anna');
     const audit = await main.app.inject({ method: 'GET', url: '/api/staff/audit', headers: { cookie: admin.cookie } });
     const entry = (audit.json() as { entries: Array<{ action: string; targetId: string; details: Record<string, unknown> }> }).entries.find((e) => e.action === 'grant.job');
     expect(entry).toMatchObject({ targetId: String(job.id), details: { reason: 'authority-letter' } });
+  });
+});
+
+describe('vouchers and cancelling', () => {
+  test('a created voucher shows its code once and its slip opens once in a new window', async () => {
+    const { page } = await openPage(main, '/staff');
+    await logIn(page, 'erika');
+    await page.getByRole('link', { name: t('staff.nav.vouchers') }).click();
+    await page.getByRole('textbox', { name: t('staff.vouchers.pages') }).fill('12');
+    await page.getByRole('button', { name: t('staff.vouchers.create') }).click();
+    const code = (await page.locator('.staff-created .staff-code__digits').textContent())!;
+    expect(code).toMatch(/^[2-9A-Z]{5}-[2-9A-Z]{5}$/);
+    await poll(() => page.locator('table').textContent()).toContain(t('staff.vouchers.state.open'));
+
+    const [slip] = await Promise.all([page.waitForEvent('popup'), page.getByRole('link', { name: new RegExp(t('staff.vouchers.printSlip')) }).click()]);
+    await slip.waitForLoadState();
+    expect(await slip.locator('body').textContent()).toContain(code);
+    // The slip is served once: a second try is refused.
+    const again = await slip.reload();
+    expect(again?.status()).toBe(410);
+  });
+
+  test('cancelling a job asks first; "Zurück" keeps it, "Ja, löschen" removes it', async () => {
+    const { job } = await main.upload('loeschen.pdf');
+    const { page } = await openPage(main, '/staff');
+    await logIn(page, 'erika');
+    await page.getByRole('link', { name: t('staff.nav.jobs') }).click();
+    const card = page.locator(`li[data-job-id="${job.id}"]`);
+    await card.getByRole('button', { name: t('staff.cancel.button') }).click();
+    await card.getByRole('group', { name: t('staff.cancel.question') }).getByRole('button', { name: t('staff.back') }).click();
+    expect(await card.count()).toBe(1);
+    await card.getByRole('button', { name: t('staff.cancel.button') }).click();
+    await card.getByRole('button', { name: t('staff.cancel.confirm') }).click();
+    await poll(() => page.locator('.staff-notice').textContent()).toContain(t('staff.cancel.done'));
+    await poll(() => card.count()).toBe(0);
   });
 });
 
@@ -236,7 +274,7 @@ describe('statistics export', () => {
       const jobs = (await served.app.inject({ method: 'GET', url: `/api/release/jobs?printerId=${PRINTER}`, headers: { cookie: station.cookie } })).json().jobs as Array<{ id: number; state: string }>;
       return jobs.find((j) => j.id === job.id)?.state ?? 'gone';
     };
-    await expect.poll(stateOf, { timeout: 15_000 }).toMatch(/^(completed|gone)$/);
+    await poll(stateOf, { timeout: 15_000 }).toMatch(/^(completed|gone)$/);
 
     const { page, problems } = await openPage(served, '/staff');
     await logIn(page, 'anna');

@@ -9,6 +9,9 @@ import { createStaffTestApp, PRINTER, siteConfig, type StaffTestApp } from '../s
 import { webDistDir } from '../../src/web/web.routes.ts';
 import { createTranslator, type Catalog } from '../../web/shared/i18n/i18n.ts';
 
+/** expect.poll with room for a loaded machine (scrypt logins, parallel test runs): 10 s unless given. */
+const poll = <T>(read: () => T | Promise<T>, options: { timeout?: number } = {}) => expect.poll(read, { timeout: 10_000, ...options });
+
 // Voucher slips redeemed at the release station page: typed into the field, or scanned.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -66,7 +69,7 @@ async function stationWithJob(language: 'de' | 'ar' = 'de'): Promise<Page> {
   await page.goto(`${baseUrl}/station?printer=${PRINTER}${language === 'ar' ? '&lang=ar' : ''}`);
   await page.locator('.printer-state').waitFor();
   await page.keyboard.type(code, { delay: 150 });
-  await expect.poll(() => page.locator('h1').textContent(), { timeout: 10_000 }).toBe(language === 'ar' ? tAr('station.jobs.title') : t('station.jobs.title'));
+  await poll(() => page.locator('h1').textContent(), { timeout: 10_000 }).toBe(language === 'ar' ? tAr('station.jobs.title') : t('station.jobs.title'));
   return page;
 }
 
@@ -81,12 +84,12 @@ describe('voucher entry at the release station', () => {
 
     await page.getByRole('button', { name: t('station.voucher.open') }).click();
     const field = page.getByRole('textbox', { name: t('station.voucher.label') });
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('voucher-code');
+    await poll(() => page.evaluate(() => document.activeElement?.id)).toBe('voucher-code');
     // Typed at human speed, so the scanner detector lets every letter through (a code may start with D).
     await field.pressSequentially(code.replace('-', '').toLowerCase(), { delay: 130 });
     expect(await field.inputValue()).toBe(code.replace('-', '').toLowerCase());
     await page.keyboard.press('Enter');
-    await expect.poll(() => lead(page)).toBe(t('station.jobs.freePages', { available: 12 }));
+    await poll(() => lead(page)).toBe(t('station.jobs.freePages', { available: 12 }));
     expect(await page.locator('.notice').first().textContent()).toContain(t('station.voucher.done', { pages: 10, available: 12 }));
     expect(await page.locator('main').textContent()).not.toContain(t('station.jobs.tooFew', { missing: 1 }));
 
@@ -94,7 +97,7 @@ describe('voucher entry at the release station', () => {
     await page.getByRole('button', { name: t('station.voucher.open') }).click();
     await field.fill(code);
     await page.getByRole('button', { name: t('station.voucher.submit') }).click();
-    await expect.poll(() => page.locator('.field__error').textContent()).toContain(t('error.quota.voucher_used'));
+    await poll(() => page.locator('.field__error').textContent()).toContain(t('error.quota.voucher_used'));
     expect(await lead(page)).toBe(t('station.jobs.freePages', { available: 12 }));
   });
 
@@ -105,7 +108,7 @@ describe('voucher entry at the release station', () => {
     await page.getByRole('button', { name: t('station.jobs.printAll') }).focus();
     await page.keyboard.type(`DPV-${code.replace('-', '')}`, { delay: 5 });
     await page.keyboard.press('Enter');
-    await expect.poll(() => lead(page)).toBe(t('station.jobs.freePages', { available: 7 }));
+    await poll(() => lead(page)).toBe(t('station.jobs.freePages', { available: 7 }));
     expect(await page.locator('h1').textContent()).toBe(t('station.jobs.title'));
   });
 
@@ -115,13 +118,13 @@ describe('voucher entry at the release station', () => {
     const field = page.getByRole('textbox', { name: tAr('station.voucher.label') });
     await field.fill('ABC');
     await page.getByRole('button', { name: tAr('station.voucher.submit') }).click();
-    await expect.poll(() => page.locator('.field__error').textContent()).toContain(tAr('station.voucher.malformed'));
+    await poll(() => page.locator('.field__error').textContent()).toContain(tAr('station.voucher.malformed'));
     const { report } = await checkA11y(page);
     expect(report).toBe('');
 
     await field.fill('22222-22222');
     await page.getByRole('button', { name: tAr('station.voucher.submit') }).click();
-    await expect.poll(() => page.locator('.field__error').textContent()).toContain(tAr('error.quota.voucher_invalid'));
+    await poll(() => page.locator('.field__error').textContent()).toContain(tAr('error.quota.voucher_invalid'));
     expect(await lead(page)).toBe(tAr('station.jobs.freePages', { available: 2 }));
   });
 });
