@@ -10,6 +10,7 @@ import { createValidationError } from '../shared/errors.ts';
 import type { SpoolService } from '../spool/spool.usecases.ts';
 import type { PrintJob } from '../spool/spool.models.ts';
 import type { ReleaseService } from '../release/release.usecases.ts';
+import { createReleaseRepository } from '../release/release.repository.ts';
 import type { StatsRecorder } from '../stats/stats.usecases.ts';
 import type { Readiness } from '../release/printers/printer-driver.ts';
 import { accountsFor, costOf, createLedger } from '../quota/ledger.ts';
@@ -221,6 +222,12 @@ export async function staffRoutes(fastify: FastifyInstance, options: StaffRoutes
 
   // --- dashboard and jobs -------------------------------------------------------------------
 
+  const releaseRepo = createReleaseRepository({ db });
+  const lockedUntil = (printerId: string, now: number) => {
+    const lock = releaseRepo.getLock(printerId);
+    return lock && lock.locked_until > now ? isoOf(lock.locked_until) : null;
+  };
+
   app.get('/dashboard', { schema: { response: { 200: DashboardView } } }, async (_request, reply) => {
     const now = clock.now();
     noStore(reply);
@@ -237,6 +244,7 @@ export async function staffRoutes(fastify: FastifyInstance, options: StaffRoutes
               jobsWaiting,
               jobsPrinting: repo.attemptsInFlight(printer.id),
               lastError: lastError ? { state: lastError.state, reason: lastError.reason, at: isoOf(lastError.at) } : null,
+              codeEntryLockedUntil: lockedUntil(printer.id, now),
             };
           }),
         );

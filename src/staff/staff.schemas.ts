@@ -50,6 +50,8 @@ export const DashboardView = z.object({
           jobsWaiting: z.number().int(),
           jobsPrinting: z.number().int(),
           lastError: z.object({ state: z.string(), reason: z.string().nullable(), at: iso }).nullable(),
+          /** Code entry at this station is locked after too many wrong codes (the staff alert), until then. */
+          codeEntryLockedUntil: iso.nullable(),
         }),
       ),
       scanners: z.array(z.object({ id: z.string(), name: z.string() })),

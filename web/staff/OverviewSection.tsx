@@ -54,6 +54,14 @@ function PrinterCard({ printer }: { printer: Printer }) {
               : t('staff.overview.noError')}
           </dd>
         </div>
+        {printer.codeEntryLockedUntil && (
+          <div>
+            <dt>{t('staff.overview.codeEntry')}</dt>
+            <dd>
+              <strong>{t('staff.overview.codeEntryLocked', { until: format.time(new Date(printer.codeEntryLockedUntil)) })}</strong>
+            </dd>
+          </div>
+        )}
       </dl>
     </li>
   );

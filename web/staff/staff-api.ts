@@ -20,6 +20,7 @@ export type Dashboard = {
       jobsWaiting: number;
       jobsPrinting: number;
       lastError: { state: string; reason: string | null; at: string } | null;
+      codeEntryLockedUntil: string | null;
     }>;
     scanners: Array<{ id: string; name: string }>;
   }>;
