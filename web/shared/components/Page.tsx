@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { LiveRegions } from './LiveRegion.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
@@ -31,8 +31,10 @@ export function Page({ title, siteName, screenKey, nav, children }: PageProps) {
   }, [title, siteName]);
 
   // On a new screen, screen-reader and keyboard users start at its heading, like on a new page.
-  // Not on first load: the browser already starts at the top.
-  useEffect(() => {
+  // Not on first load: the browser already starts at the top. A layout effect, so focus moves in
+  // the same frame the new screen appears: the button that was pressed is gone by then, and focus
+  // must never fall back to <body> in between.
+  useLayoutEffect(() => {
     if (firstScreen.current) {
       firstScreen.current = false;
       return;
