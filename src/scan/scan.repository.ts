@@ -179,7 +179,7 @@ export function createScanRepository({ db }: { db: Db }) {
     ),
     expired: db.prepare<[number, number], { id: string }>(
       `SELECT id FROM scan_sessions
-       WHERE (state = 'finished' AND expires_at <= ?) OR (state = 'open' AND last_seen_at <= ?)`,
+       WHERE (state = 'finished' AND expires_at <= ?) OR (state IN ('open', 'finishing') AND last_seen_at <= ?)`,
     ),
     deleteSession: db.prepare('DELETE FROM scan_sessions WHERE id = ?'),
     allIds: db.prepare<[], { id: string }>('SELECT id FROM scan_sessions'),

@@ -99,6 +99,8 @@ export function createScanService({
   addTextLayer = defaultAddTextLayer,
 }: CreateScanServiceArgs) {
   const running = new Map<string, RunningScan>();
+  // Sessions being exported right now; a 'finishing' row outside this set was left by a crash.
+  const finishing = new Set<string>();
   const resolver = createTerminalResolver({ config: config as Config });
   const publicBaseUrl = publicBaseUrlOf(config.server);
   let ocrChain: Promise<void> = Promise.resolve();
@@ -396,6 +398,7 @@ export function createScanService({
     const documents = liveDocuments(session.id);
     if (documents.length === 0) throw createScanNothingToExportError();
     repo.setState({ id: session.id, state: 'finishing' });
+    finishing.add(session.id);
     const owner = storeOwnerOfScan(session.id);
     const written: string[] = [];
     try {
@@ -453,6 +456,8 @@ export function createScanService({
       for (const id of written) await store.remove(id).catch(() => {});
       if (repo.getSession(session.id)?.state === 'finishing') repo.setState({ id: session.id, state: 'open' });
       throw error;
+    } finally {
+      finishing.delete(session.id);
     }
   }
 
@@ -562,11 +567,12 @@ export function createScanService({
 
   /**
    * Crypto-shreds finished scans past their retention (2 h after finishing, 30 min after the first
-   * pickup) and unfinished ones left idle for 5 minutes. Returns how many sessions went.
+   * pickup) and unfinished ones left idle for 5 minutes (also those a crash left half-exported).
+   * Returns how many sessions went.
    */
   async function purgeExpired(): Promise<number> {
     const now = clock.now();
-    const ids = repo.expiredIds({ now, idleBefore: now - SESSION_IDLE_MS }).filter((id) => !running.has(id));
+    const ids = repo.expiredIds({ now, idleBefore: now - SESSION_IDLE_MS }).filter((id) => !running.has(id) && !finishing.has(id));
     for (const id of ids) await discard(id);
     return ids.length;
   }

@@ -368,6 +368,22 @@ describe('scan pickup', () => {
     expect(await ctx.scan.purgeExpired()).toBe(0);
   });
 
+  test('unfinished sessions idle for 5 minutes, also one a crash left half-exported, are shredded by the purge', async () => {
+    ctx = await startScanTestApp();
+    await ctx.startSession({ scannerId: SCANNER, preset: 'document', ocr: false });
+    await ctx.scanAndWait('flatbed');
+    ctx.dropCookie();
+    await ctx.startSession({ scannerId: 'lobeda-scanner', preset: 'photo' }); // replaces the first
+    await ctx.scanAndWait('flatbed');
+    ctx.db.prepare("UPDATE scan_sessions SET state = 'finishing'").run();
+    ctx.clock.advanceBy({ minutes: 4 });
+    expect(await ctx.scan.purgeExpired()).toBe(0);
+    ctx.clock.advanceBy({ minutes: 2 });
+    expect(await ctx.scan.purgeExpired()).toBe(1);
+    expect((ctx.db.prepare('SELECT COUNT(*) AS n FROM document_keys').get() as { n: number }).n).toBe(0);
+    expect(await filesUnder(path.join(ctx.dataDir, 'documents'))).toEqual([]);
+  });
+
   test('pickup codes are unique among live scans: a colliding random code is drawn again', async () => {
     ctx = await startScanTestApp();
     const random = ctx.random as unknown as { queueCodes(...codes: string[]): void };
