@@ -35,6 +35,18 @@ const REQUIRED_PEERS = [
   { pkg: 'ausweisapp2', commands: ['AusweisApp2'] },
 ];
 
+/**
+ * The peers `npm run bench` compares against, on top of the test peers (`--bench`): img2pdf and
+ * ocrmypdf (with pngquant for its -O3) for the scan benchmark.
+ * @type {{ pkg: string, commands: string[] }[]}
+ */
+const BENCH_PEERS = [
+  { pkg: 'img2pdf', commands: ['img2pdf'] },
+  { pkg: 'ocrmypdf', commands: ['ocrmypdf'] },
+  { pkg: 'pngquant', commands: ['pngquant'] },
+];
+if (process.argv.includes('--bench')) REQUIRED_PEERS.push(...BENCH_PEERS);
+
 // Debian puts cupsd/lpadmin in /usr/sbin, which a non-login PATH may lack.
 const SEARCH_DIRS = [
   ...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean),
