@@ -7,6 +7,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest would use one worker on a 2-core machine; most integration and browser tests wait on
+    // their peers (cupsd, ippeveprinter, scanimage, Chromium), so two files at a time (not Vitest's one) keep both
+    // cores busy; more made timing-sensitive browser tests flaky under load.
+    maxWorkers: 2,
     env: { TZ: 'UTC' },
   },
 });

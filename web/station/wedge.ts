@@ -25,9 +25,14 @@ export type WedgeDetectorOptions = {
   maxGapMs?: number;
   /** Shortest token after the prefix that is worth sending to the server. */
   minTokenLength?: number;
+  /**
+   * Longest pause once a whole prefix came as a burst. Nobody types `DP1-` at scanner speed, so
+   * after it a busy kiosk's jitter (keys delivered 100–300 ms apart) must not break the scan.
+   */
+  maxGapAfterPrefixMs?: number;
 };
 
-export function createWedgeDetector({ prefix = 'DP1-', otherPrefixes = [], maxGapMs = 100, minTokenLength = 8 }: WedgeDetectorOptions = {}) {
+export function createWedgeDetector({ prefix = 'DP1-', otherPrefixes = [], maxGapMs = 100, minTokenLength = 8, maxGapAfterPrefixMs = 500 }: WedgeDetectorOptions = {}) {
   let buffer = '';
   let lastAt = Number.NEGATIVE_INFINITY;
   const prefixes = [prefix, ...otherPrefixes];
@@ -42,7 +47,8 @@ export function createWedgeDetector({ prefix = 'DP1-', otherPrefixes = [], maxGa
      */
     key(key: string, at: number): WedgeVerdict {
       if (key === 'Shift' || key === 'CapsLock') return { kind: 'pass' };
-      if (at - lastAt > maxGapMs) buffer = '';
+      const pastPrefix = prefixes.some((p) => buffer.length >= p.length && buffer.startsWith(p));
+      if (at - lastAt > (pastPrefix ? maxGapAfterPrefixMs : maxGapMs)) buffer = '';
       lastAt = at;
 
       if (key === 'Enter') {
