@@ -132,14 +132,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   const releaseRepo = createReleaseRepository({ db });
   const quotaRules = createQuotaRules({ db, config });
+  const ledger = createLedger({ db });
+  // One guard for release codes and scan pickup codes: the same persisted counters and locks.
+  const guard = createCodeGuard({ repo: releaseRepo, clock: deps.clock, logger });
   const release = createReleaseService({
     config,
     db,
     spool,
     spoolRepo,
     repo: releaseRepo,
-    ledger: createLedger({ db }),
-    guard: createCodeGuard({ repo: releaseRepo, clock: deps.clock, logger }),
+    ledger,
+    guard,
     drivers,
     clock: deps.clock,
     random: deps.random,
@@ -155,8 +158,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     scanners: await createScannerDrivers({ config }),
     stats,
     quotaRules,
-    ledger: createLedger({ db }),
-    guard: createCodeGuard({ repo: releaseRepo, clock: deps.clock, logger }),
+    ledger,
+    guard,
     clock: deps.clock,
     random: deps.random,
     logger,
@@ -173,6 +176,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     retention: config.purge,
     purgeScans: () => scan.purgeExpired(),
   });
+  // IPP's multiple-operation-time-out (300 s, advertised by the queue): abandoned Create-Jobs go.
+  const abandonedSweep = deps.startTimers
+    ? setInterval(() => {
+        spool.discardAbandonedIncoming({ olderThanMs: 300_000 }).catch((error: unknown) => logger.error({ err: error }, 'abandoned-job sweep failed'));
+      }, 60_000)
+    : undefined;
+  abandonedSweep?.unref();
   if (deps.startTimers) purger.schedule();
   late.release = release;
   app.decorate('stats', stats);
@@ -181,11 +191,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.decorate('spool', spool);
   app.decorate('release', release);
   app.decorate('store', store);
-  // IPP's multiple-operation-time-out (300 s, advertised by the queue): abandoned Create-Jobs go.
-  const abandonedSweep = setInterval(() => {
-    spool.discardAbandonedIncoming({ olderThanMs: 300_000 }).catch((error: unknown) => logger.error({ err: error }, 'abandoned-job sweep failed'));
-  }, 60_000);
-  abandonedSweep.unref();
   app.addHook('onClose', async () => {
     clearInterval(abandonedSweep);
     await purger.close();
