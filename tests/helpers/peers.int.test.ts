@@ -116,6 +116,7 @@ describe.concurrent('peer harnesses', () => {
   test('ippeveprinter passes every test of CUPS ipp-1.1.test that it does not skip', async () => {
     const printer = await startIppEvePrinter();
     try {
+      await printer.waitUpTimeAboveZero();
       const result = await runIpptool({ uri: printer.uri, testFile: 'ipp-1.1.test', timeoutMs: 55_000 });
       // The documents CUPS's file names are generated, so no FILE error cuts the suite short.
       expect(result.fileErrors).toEqual([]);

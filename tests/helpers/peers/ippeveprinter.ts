@@ -45,6 +45,12 @@ export interface IppEvePrinter {
   /** Log of ippeveprinter's stderr (`-v`): one line per request and job state change. */
   logFile: string;
   pid: number;
+  /**
+   * Resolves once ippeveprinter's `printer-up-time` (whole seconds since it started) is above 0.
+   * CUPS's ipp-1.1.test expects `printer-up-time > 0`, and the harness is usually ready in less
+   * than a second, so conformance runs against the reference printer wait for this first.
+   */
+  waitUpTimeAboveZero: () => Promise<void>;
   /** The documents received so far (command output `*.prn` excluded), in job-id order. */
   receivedFiles: () => Promise<string[]>;
   /** Waits until at least `count` documents arrived; returns them. */
@@ -113,6 +119,7 @@ export async function startIppEvePrinter(options: IppEvePrinterOptions = {}): Pr
       name,
     ];
     const logFile = path.join(temp.dir, 'ippeveprinter.log');
+    const spawnedAt = Date.now();
     const printer = spawnLogged({
       command: ippeveprinter,
       args,
@@ -145,6 +152,10 @@ export async function startIppEvePrinter(options: IppEvePrinterOptions = {}): Pr
       spoolDir,
       logFile,
       pid: printer.pid,
+      waitUpTimeAboveZero: async () => {
+        const left = spawnedAt + 1_100 - Date.now();
+        if (left > 0) await new Promise((resolve) => setTimeout(resolve, left));
+      },
       receivedFiles,
       waitForReceivedFiles: async ({ count, timeoutMs = 20_000 }) => {
         let files: string[] = [];
