@@ -34,12 +34,49 @@ async function codeOfRead(promise: Promise<unknown>): Promise<string | undefined
   }
 }
 
-describe('document store', () => {
+/** Where a document's ciphertext lives, and how a test (or an attacker with our storage) gets at it. */
+type Placement = {
+  name: string;
+  /** Passed to the store; undefined = the store's default (every document here is below it). */
+  inlineMaxBytes: number | undefined;
+  /** The stored ciphertext. */
+  read(id: string): Buffer;
+  /** Overwrites the stored ciphertext behind the store's back. */
+  replace(id: string, bytes: Buffer): void;
+  /** Puts a copy of one document's ciphertext under another id (whose key row exists). */
+  copy(fromId: string, toId: string): void;
+  /** What `kit.stored()` shows when exactly these documents are stored. */
+  expected(ids: string[]): { files: string[]; inline: string[] };
+};
+
+const placements: Placement[] = [
+  {
+    name: 'in a file',
+    inlineMaxBytes: 0,
+    read: (id) => readFileSync(path.join(kit.dir, id)),
+    replace: (id, bytes) => writeFileSync(path.join(kit.dir, id), bytes),
+    copy: (fromId, toId) => copyFileSync(path.join(kit.dir, fromId), path.join(kit.dir, toId)),
+    expected: (ids) => ({ files: [...ids].sort(), inline: [] }),
+  },
+  {
+    name: 'inline in the database',
+    inlineMaxBytes: undefined,
+    read: (id) => kit.inlineData(id)!,
+    replace: (id, bytes) => kit.db.prepare('UPDATE document_inline SET data = ? WHERE id = ?').run(bytes, id),
+    copy: (fromId, toId) => kit.db.prepare('INSERT INTO document_inline (id, data) SELECT ?, data FROM document_inline WHERE id = ?').run(toId, fromId),
+    expected: (ids) => ({ files: [], inline: [...ids].sort() }),
+  },
+];
+
+describe.each(placements)('document store, $name', (placement) => {
+  const newKit = (args: { segmentSize?: number } = {}) => createStoreKit({ ...args, inlineMaxBytes: placement.inlineMaxBytes });
+
   test('a document written from a stream reads back identically and its size is recorded', async () => {
-    kit = createStoreKit({ segmentSize: SEGMENT });
+    kit = newKit({ segmentSize: SEGMENT });
     const plaintext = patternBytes(5 * SEGMENT + 123);
     const { id, size } = await kit.store.write({ kind: 'document', ownerId: 'job:1', source: Readable.from([plaintext.subarray(0, 700), plaintext.subarray(700)]) });
     expect(size).toBe(plaintext.length);
+    expect(kit.stored()).toEqual(placement.expected([id]));
     expect(keyRow(id)).toMatchObject({ kind: 'document', owner_id: 'job:1', size: plaintext.length, missing_at: null });
     expect((await kit.store.readAll(id)).equals(plaintext)).toBe(true);
     const streamed = await drain(kit.store.createReadStream(id));
@@ -49,38 +86,35 @@ describe('document store', () => {
   });
 
   test('buffers and empty documents are stored too', async () => {
-    kit = createStoreKit();
+    kit = newKit();
     const small = await kit.store.write({ kind: 'preview', source: Buffer.from('png bytes') });
     const empty = await kit.store.write({ kind: 'raw', source: Buffer.alloc(0) });
+    expect(kit.stored()).toEqual(placement.expected([small.id, empty.id]));
     expect((await kit.store.readAll(small.id)).toString()).toBe('png bytes');
     expect(empty.size).toBe(0);
     expect((await kit.store.readAll(empty.id)).length).toBe(0);
   });
 
-  test('the file on disk holds neither the plaintext nor a name, only the opaque id', async () => {
-    kit = createStoreKit({ segmentSize: SEGMENT });
+  test('the stored ciphertext holds neither the plaintext nor a name, only the opaque id', async () => {
+    kit = newKit({ segmentSize: SEGMENT });
     const marker = 'MARKER-Antrag-auf-Wohngeld-Frau-Mustermann';
     const plaintext = Buffer.from(`${marker} `.repeat(200));
     const { id } = await kit.store.write({ kind: 'document', ownerId: 'job:1', source: plaintext });
-    expect(readdirSync(kit.dir)).toEqual([id]);
-    const raw = readFileSync(path.join(kit.dir, id));
+    expect(kit.stored()).toEqual(placement.expected([id]));
+    const raw = placement.read(id);
     expect(raw.length).toBe(HEADER_LENGTH + plaintext.length + Math.ceil(plaintext.length / SEGMENT) * TAG_LENGTH);
     expect(raw.includes(Buffer.from(marker))).toBe(false);
     expect(raw.includes(Buffer.from('MARKER'))).toBe(false);
     // The plaintext really was there to find: the same search finds it in the decrypted bytes.
     expect((await kit.store.readAll(id)).includes(Buffer.from(marker))).toBe(true);
-    expect(statSync(path.join(kit.dir, id)).mode & 0o777).toBe(0o600);
-    expect(statSync(kit.dir).mode & 0o777).toBe(0o700);
   });
 
   test('two documents with the same content get different keys and different ciphertext', async () => {
-    kit = createStoreKit({ segmentSize: SEGMENT });
+    kit = newKit({ segmentSize: SEGMENT });
     const plaintext = patternBytes(3000);
     const a = await kit.store.write({ kind: 'document', source: plaintext });
     const b = await kit.store.write({ kind: 'document', source: plaintext });
-    const rawA = readFileSync(path.join(kit.dir, a.id)).subarray(HEADER_LENGTH);
-    const rawB = readFileSync(path.join(kit.dir, b.id)).subarray(HEADER_LENGTH);
-    expect(rawA.equals(rawB)).toBe(false);
+    expect(placement.read(a.id).subarray(HEADER_LENGTH).equals(placement.read(b.id).subarray(HEADER_LENGTH))).toBe(false);
     const keys = createDocumentKeysRepository({ db: kit.db });
     const keyA = unwrapDocumentKey({ masterKey: kit.masterKey, wrappedKey: keys.get(a.id)!.wrappedKey, documentId: a.id });
     const keyB = unwrapDocumentKey({ masterKey: kit.masterKey, wrappedKey: keys.get(b.id)!.wrappedKey, documentId: b.id });
@@ -88,30 +122,30 @@ describe('document store', () => {
   });
 
   describe('tampering', () => {
-    async function tamperedRead(mutate: (file: string, id: string) => void, segments = 6) {
-      kit = createStoreKit({ segmentSize: SEGMENT });
+    async function tamperedRead(mutate: (bytes: Buffer) => Buffer, segments = 6) {
+      kit = newKit({ segmentSize: SEGMENT });
       const plaintext = patternBytes(segments * SEGMENT + 100);
       const { id } = await kit.store.write({ kind: 'document', source: plaintext });
-      mutate(path.join(kit.dir, id), id);
+      expect(kit.stored()).toEqual(placement.expected([id]));
+      placement.replace(id, mutate(placement.read(id)));
       const streamed = await drain(kit.store.createReadStream(id));
       return { plaintext, id, ...streamed, readAllCode: await codeOfRead(kit.store.readAll(id)) };
     }
 
     test('a byte flipped in the middle fails with store.document_tampered and nothing from that segment on is emitted', async () => {
-      const result = await tamperedRead((file) => {
-        const bytes = readFileSync(file);
+      const result = await tamperedRead((bytes) => {
         const middle = Math.floor(bytes.length / 2); // inside segment 3 of 7
         bytes[middle]! ^= 0x40;
-        writeFileSync(file, bytes);
+        return bytes;
       });
       expect(codeOf(result.error)).toBe('store.document_tampered');
       expect(result.readAllCode).toBe('store.document_tampered');
       expect(result.emitted.equals(result.plaintext.subarray(0, 3 * SEGMENT))).toBe(true);
     });
 
-    test('a truncated file fails with store.document_tampered, also when cut at a segment boundary', async () => {
+    test('truncated data fails with store.document_tampered, also when cut at a segment boundary', async () => {
       for (const keep of [HEADER_LENGTH + 4 * RECORD + 10, HEADER_LENGTH + 4 * RECORD]) {
-        const result = await tamperedRead((file) => writeFileSync(file, readFileSync(file).subarray(0, keep)));
+        const result = await tamperedRead((bytes) => bytes.subarray(0, keep));
         expect(codeOf(result.error)).toBe('store.document_tampered');
         expect(result.readAllCode).toBe('store.document_tampered');
         expect(result.emitted.length).toBeLessThan(4 * SEGMENT + 1);
@@ -121,19 +155,18 @@ describe('document store', () => {
     });
 
     test('two swapped segments fail with store.document_tampered at the first of them', async () => {
-      const result = await tamperedRead((file) => {
-        const bytes = readFileSync(file);
+      const result = await tamperedRead((bytes) => {
         const second = Buffer.from(bytes.subarray(HEADER_LENGTH + 2 * RECORD, HEADER_LENGTH + 3 * RECORD));
         bytes.copy(bytes, HEADER_LENGTH + 2 * RECORD, HEADER_LENGTH + 1 * RECORD, HEADER_LENGTH + 2 * RECORD);
         second.copy(bytes, HEADER_LENGTH + 1 * RECORD);
-        writeFileSync(file, bytes);
+        return bytes;
       });
       expect(codeOf(result.error)).toBe('store.document_tampered');
       expect(result.emitted.equals(result.plaintext.subarray(0, SEGMENT))).toBe(true);
     });
 
-    test('a file moved under another document id fails even when that id is given the right key', async () => {
-      kit = createStoreKit({ segmentSize: SEGMENT });
+    test('data moved under another document id fails even when that id is given the right key', async () => {
+      kit = newKit({ segmentSize: SEGMENT });
       const plaintext = patternBytes(3 * SEGMENT);
       const { id } = await kit.store.write({ kind: 'document', ownerId: 'job:1', source: plaintext });
       const keys = createDocumentKeysRepository({ db: kit.db });
@@ -147,7 +180,8 @@ describe('document store', () => {
         size: plaintext.length,
         createdAt: kit.clock.now(),
       });
-      copyFileSync(path.join(kit.dir, id), path.join(kit.dir, otherId));
+      placement.copy(id, otherId);
+      expect(kit.stored()).toEqual(placement.expected([id, otherId]));
       const { emitted, error } = await drain(kit.store.createReadStream(otherId));
       expect(codeOf(error)).toBe('store.document_tampered');
       expect(emitted.length).toBe(0);
@@ -156,7 +190,7 @@ describe('document store', () => {
     });
 
     test('a wrapped key copied onto another row does not open', async () => {
-      kit = createStoreKit();
+      kit = newKit();
       const a = await kit.store.write({ kind: 'document', source: Buffer.from('a') });
       const b = await kit.store.write({ kind: 'document', source: Buffer.from('b') });
       const wrapped = kit.db.prepare('SELECT wrapped_key FROM document_keys WHERE id = ?').pluck().get(a.id) as Buffer;
@@ -165,7 +199,7 @@ describe('document store', () => {
     });
 
     test('another master key cannot read the documents', async () => {
-      kit = createStoreKit();
+      kit = newKit();
       const { id } = await kit.store.write({ kind: 'document', source: Buffer.from('secret') });
       const other = kit.reopen({ masterKey: Buffer.alloc(32, 9) });
       expect(await codeOfRead(other.readAll(id))).toBe('store.document_tampered');
@@ -173,12 +207,13 @@ describe('document store', () => {
   });
 
   describe('deleting', () => {
-    test('after remove the key row and the file are gone and reads fail with store.document_not_found', async () => {
-      kit = createStoreKit();
+    test('after remove the key row and the data are gone and reads fail with store.document_not_found', async () => {
+      kit = newKit();
       const { id } = await kit.store.write({ kind: 'document', ownerId: 'job:1', source: patternBytes(5000) });
+      expect(kit.stored()).toEqual(placement.expected([id]));
       await kit.store.remove(id);
       expect(keyRow(id)).toBeUndefined();
-      expect(readdirSync(kit.dir)).toEqual([]);
+      expect(kit.stored()).toEqual({ files: [], inline: [] });
       expect(kit.store.has(id)).toBe(false);
       expect(await codeOfRead(kit.store.readAll(id))).toBe('store.document_not_found');
       const streamed = await drain(kit.store.createReadStream(id));
@@ -186,52 +221,42 @@ describe('document store', () => {
       await expect(kit.store.remove(id)).resolves.toBeUndefined();
     });
 
-    test('the key goes first: when the file cannot be removed the key is already gone', async () => {
-      kit = createStoreKit();
-      const { id } = await kit.store.write({ kind: 'document', source: patternBytes(100) });
-      // Replace the file by a non-empty folder, which unlink refuses.
-      const file = path.join(kit.dir, id);
-      renameSync(file, `${file}-moved`);
-      mkdirSync(file);
-      writeFileSync(path.join(file, 'x'), 'x');
-      await expect(kit.store.remove(id)).rejects.toThrow();
-      expect(keyRow(id)).toBeUndefined();
-    });
-
     test('removeByOwner shreds every document of that owner and no other', async () => {
-      kit = createStoreKit();
+      kit = newKit();
       const mine = [
         await kit.store.write({ kind: 'document', ownerId: 'job:1', source: Buffer.from('1') }),
         await kit.store.write({ kind: 'preview', ownerId: 'job:1', source: Buffer.from('2') }),
       ];
       const theirs = await kit.store.write({ kind: 'document', ownerId: 'job:2', source: Buffer.from('3') });
+      expect(kit.stored()).toEqual(placement.expected([...mine.map((d) => d.id), theirs.id]));
       expect(await kit.store.removeByOwner('job:1')).toBe(2);
       for (const { id } of mine) {
         expect(keyRow(id)).toBeUndefined();
         expect(kit.store.has(id)).toBe(false);
       }
-      expect(readdirSync(kit.dir)).toEqual([theirs.id]);
+      expect(kit.stored()).toEqual(placement.expected([theirs.id]));
       expect((await kit.store.readAll(theirs.id)).toString()).toBe('3');
       expect(await kit.store.removeByOwner('job:1')).toBe(0);
     });
   });
 
   describe('writing', () => {
-    test('a source that fails midway leaves no file and no key, and its error comes through unchanged', async () => {
-      kit = createStoreKit({ segmentSize: SEGMENT });
+    test('a source that fails midway leaves no data and no key, and its error comes through unchanged', async () => {
+      kit = newKit({ segmentSize: SEGMENT });
       const failure = new Error('upload limit');
       async function* failing() {
         yield patternBytes(4 * SEGMENT);
         throw failure;
       }
       await expect(kit.store.write({ kind: 'raw', ownerId: 'job:1', source: failing() })).rejects.toBe(failure);
-      expect(readdirSync(kit.dir)).toEqual([]);
+      expect(kit.stored()).toEqual({ files: [], inline: [] });
       expect(kit.db.prepare('SELECT count(*) FROM document_keys').pluck().get()).toBe(0);
     });
 
-    test('a reader that stops reading stops the disk reads: at most about two segments wait in memory', async () => {
-      kit = createStoreKit({ segmentSize: SEGMENT });
+    test('a reader that stops reading stops the reads: at most about two segments wait in memory', async () => {
+      kit = newKit({ segmentSize: SEGMENT });
       const { id } = await kit.store.write({ kind: 'document', source: patternBytes(200 * SEGMENT) });
+      expect(kit.stored()).toEqual(placement.expected([id]));
       const stream = kit.store.createReadStream(id);
       stream.on('readable', () => undefined);
       await sleep(100);
@@ -240,10 +265,32 @@ describe('document store', () => {
       stream.destroy();
     });
   });
+});
+
+describe('document files', () => {
+  test('files have mode 0600 in a folder of mode 0700', async () => {
+    kit = createStoreKit({ inlineMaxBytes: 0 });
+    const { id } = await kit.store.write({ kind: 'document', source: patternBytes(100) });
+    expect(readdirSync(kit.dir)).toEqual([id]);
+    expect(statSync(path.join(kit.dir, id)).mode & 0o777).toBe(0o600);
+    expect(statSync(kit.dir).mode & 0o777).toBe(0o700);
+  });
+
+  test('the key goes first: when the file cannot be removed the key is already gone', async () => {
+    kit = createStoreKit({ inlineMaxBytes: 0 });
+    const { id } = await kit.store.write({ kind: 'document', source: patternBytes(100) });
+    // Replace the file by a non-empty folder, which unlink refuses.
+    const file = path.join(kit.dir, id);
+    renameSync(file, `${file}-moved`);
+    mkdirSync(file);
+    writeFileSync(path.join(file, 'x'), 'x');
+    await expect(kit.store.remove(id)).rejects.toThrow();
+    expect(keyRow(id)).toBeUndefined();
+  });
 
   describe('start-up sweep', () => {
     test('after a crash it removes temp and keyless files, marks keys without a file, and missing reads fail clearly', async () => {
-      kit = createStoreKit({ segmentSize: SEGMENT });
+      kit = createStoreKit({ segmentSize: SEGMENT, inlineMaxBytes: 0 });
       const healthy = await kit.store.write({ kind: 'document', ownerId: 'job:1', source: patternBytes(3000) });
       // Crash after the key row, before the rename: the temp file and the key are there.
       const beforeRename = await kit.store.write({ kind: 'document', ownerId: 'job:2', source: patternBytes(3000, 1) });
@@ -279,7 +326,7 @@ describe('document store', () => {
     });
 
     test('a key whose file vanished reads as store.document_missing even before any sweep', async () => {
-      kit = createStoreKit();
+      kit = createStoreKit({ inlineMaxBytes: 0 });
       const { id } = await kit.store.write({ kind: 'document', source: Buffer.from('x') });
       renameSync(path.join(kit.dir, id), path.join(kit.dir, '..', 'gone'));
       expect(kit.store.has(id)).toBe(false);
@@ -287,7 +334,7 @@ describe('document store', () => {
     });
 
     test('a write still in progress is left alone by the sweep and completes', async () => {
-      kit = createStoreKit({ segmentSize: SEGMENT });
+      kit = createStoreKit({ segmentSize: SEGMENT, inlineMaxBytes: 0 });
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       async function* slow() {
