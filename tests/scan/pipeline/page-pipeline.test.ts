@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
 import { composeIdCard } from '../../../src/scan/pipeline/id-card.ts';
-import { processPage } from '../../../src/scan/pipeline/page-pipeline.ts';
+import { processPage, renderPage } from '../../../src/scan/pipeline/page-pipeline.ts';
 import { loadFixture } from './scan-fixtures.ts';
 
 const mm = (px: number, dpi: number) => (px / dpi) * 25.4;
@@ -83,6 +83,20 @@ describe('page pipeline on degraded scans', () => {
     const upright = await processPage({ image, dpi: truth.dpi });
     const turned = await processPage({ image, dpi: truth.dpi, rotate: 90 });
     expect([turned.widthPx, turned.heightPx]).toEqual([upright.heightPx, upright.widthPx]);
+  });
+
+  test('the page rendered in strips at the same time is pixel for pixel the page rendered in one pass', async () => {
+    const { image } = await loadFixture('letter-en');
+    const { data, info } = await sharp(image).toColourspace('b-w').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    const page = { data, width: info.width, height: info.height, channels: 1 as const };
+    const levels = Uint8Array.from({ length: 256 }, (_, v) => Math.max(0, Math.min(255, Math.round(v * 1.6 - 100))));
+    for (const denoise of ['blur', 'median'] as const) {
+      const args = { page, skewDeg: -3.8, fill: 60, crop: { left: 154, top: 188, width: 1646, height: 2330 }, denoise, levels };
+      const whole = await renderPage({ ...args, strips: 1 });
+      const striped = await renderPage({ ...args, strips: 3 });
+      expect([striped.width, striped.height, striped.channels]).toEqual([1646, 2330, 1]);
+      expect(striped.data.equals(whole.data)).toBe(true);
+    }
   });
 
   test('bytes that are not an image are refused with scan.image_invalid', async () => {
