@@ -98,7 +98,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   // Domains, composed once here: stores and pools are per app, closed with it.
   const masterKey = loadOrCreateMasterKey({ dataDir: config.dataDir, configuredKey: config.masterKey });
-  const store = createDocumentStore({ db, dir: path.join(config.dataDir, 'documents'), masterKey, random: deps.random, clock: deps.clock });
+  const store = createDocumentStore({
+    db,
+    dir: path.join(config.dataDir, 'documents'),
+    masterKey,
+    random: deps.random,
+    clock: deps.clock,
+    inlineMaxBytes: config.limits.inlineDocumentMaxBytes,
+  });
   const normalizerPool = createNormalizerPool({ size: 1 });
   const previewPool = createPreviewPool({ size: 1 });
   if (deps.warmPools) {

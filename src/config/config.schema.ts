@@ -287,6 +287,15 @@ export const LimitsConfig = z
       .positive()
       .default(512)
       .describe('Memory cap of the worker that converts one document, in MB. Default: 512.'),
+    inlineDocumentMaxBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(16 * 1024 * 1024)
+      .default(256 * 1024)
+      .describe(
+        'Stored documents up to this size are kept encrypted inside the database, committed with their key, instead of as a file of their own (faster; at most 16 MiB, as each write in progress holds this much in memory); 0 stores every document as a file. Default: 262144 (256 KiB).',
+      ),
   })
   .strict();
 

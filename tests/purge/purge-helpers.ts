@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { createTestApp } from '../helpers/test-app.ts';
 import { multipartFile } from '../helpers/multipart.ts';
+import { storedDocumentNames } from '../helpers/stored-documents.ts';
 
 export type TestCtx = Awaited<ReturnType<typeof createTestApp>>;
 
@@ -34,9 +35,12 @@ export function keysOf(ctx: TestCtx, jobId: number): number {
   return count(ctx, 'SELECT COUNT(*) AS n FROM document_keys WHERE owner_id = ?', `job:${jobId}`);
 }
 
-/** Files in the encrypted store's folder (what a crash or a missed shred would leave). */
+/**
+ * What the encrypted store holds: files in its folder and ciphertexts inline in the database
+ * (what a crash or a missed shred would leave).
+ */
 export function storedFiles(ctx: TestCtx): string[] {
-  return readdirSync(path.join(ctx.dataDir, 'documents'));
+  return storedDocumentNames({ db: ctx.db, dataDir: ctx.dataDir });
 }
 
 /** Logs in at the station with the code and prints the given jobs (default: all of the session); waits until printed. */

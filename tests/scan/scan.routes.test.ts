@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterEach, describe, expect, test } from 'vitest';
-import { filesUnder, inspectPdf, pdfText, plaintextFilesUnder, startScanTestApp, type ScanTestApp } from './scan.harness.ts';
+import { inspectPdf, pdfText, plaintextFilesUnder, startScanTestApp, type ScanTestApp } from './scan.harness.ts';
 import type { FinishedView, PickupView, SessionView } from '../../src/scan/scan.schemas.ts';
+import { isStoreCiphertext, storedDocumentNames, storedDocuments } from '../helpers/stored-documents.ts';
 
 const SCANNER = 'lobeda-scanner';
 let ctx: ScanTestApp | undefined;
@@ -252,11 +253,11 @@ describe('scan API with the demo scanner', () => {
   test('cancelling shreds every page: keys and files go, the cookie is cleared', async () => {
     ctx = await startScanTestApp();
     await scanFeeder(ctx);
-    const docsDir = path.join(ctx.dataDir, 'documents');
-    expect((await filesUnder(docsDir)).length).toBeGreaterThan(0);
+    const stored = () => storedDocumentNames({ db: ctx!.db, dataDir: ctx!.dataDir });
+    expect(stored().length).toBeGreaterThan(0);
     const response = await ctx.call('DELETE', '/api/scan/sessions/current');
     expect(response.statusCode).toBe(204);
-    expect(await filesUnder(docsDir)).toEqual([]);
+    expect(stored()).toEqual([]);
     expect((ctx.db.prepare('SELECT COUNT(*) AS n FROM document_keys').get() as { n: number }).n).toBe(0);
     expect((ctx.db.prepare('SELECT COUNT(*) AS n FROM scan_sessions').get() as { n: number }).n).toBe(0);
   });
@@ -264,11 +265,14 @@ describe('scan API with the demo scanner', () => {
   test('nothing under the data folder is a plaintext image or PDF, during the scan and after finishing', async () => {
     ctx = await startScanTestApp();
     await scanFeeder(ctx);
-    const during = await filesUnder(ctx.dataDir);
-    expect(during.length).toBeGreaterThan(5);
+    // The store keeps small pages inline in the database and larger ones as files: both count.
+    const notCiphertext = () => storedDocuments({ db: ctx!.db, dataDir: ctx!.dataDir }).filter(({ bytes }) => !isStoreCiphertext(bytes));
+    expect(storedDocuments({ db: ctx.db, dataDir: ctx.dataDir }).length).toBeGreaterThan(5);
     expect(await plaintextFilesUnder(ctx.dataDir)).toEqual([]);
+    expect(notCiphertext()).toEqual([]);
     await finish(ctx, 5_000_000);
     expect(await plaintextFilesUnder(ctx.dataDir)).toEqual([]);
+    expect(notCiphertext()).toEqual([]);
   });
 
   test('the scan is counted in the statistics: one session and the exported pages', async () => {
@@ -351,20 +355,20 @@ describe('scan pickup', () => {
     ctx.clock.advanceBy({ minutes: 10 });
     const picked = (await pickup(ctx, second.pickup.code)).json<PickupView>();
     expect(Date.parse(picked.expiresAt)).toBe(ctx.clock.now() + 30 * 60_000);
-    const docsDir = path.join(ctx.dataDir, 'documents');
-    const filesBefore = (await filesUnder(docsDir)).length;
+    const stored = () => storedDocumentNames({ db: ctx!.db, dataDir: ctx!.dataDir });
+    const storedBefore = stored().length;
 
     ctx.clock.advanceBy({ minutes: 31 });
     expect(await ctx.scan.purgeExpired()).toBe(1);
     expect((await pickup(ctx, second.pickup.code)).statusCode).toBe(401);
     expect((await ctx.call('GET', picked.documents[0]!.url)).statusCode).toBe(404);
     expect((await pickup(ctx, first.pickup.code)).statusCode).toBe(200);
-    expect((await filesUnder(docsDir)).length).toBeLessThan(filesBefore);
+    expect(stored().length).toBeLessThan(storedBefore);
 
     ctx.clock.advanceBy({ hours: 2 });
     expect(await ctx.scan.purgeExpired()).toBe(1);
     expect((ctx.db.prepare("SELECT COUNT(*) AS n FROM document_keys WHERE owner_id LIKE 'scan:%'").get() as { n: number }).n).toBe(0);
-    expect(await filesUnder(docsDir)).toEqual([]);
+    expect(stored()).toEqual([]);
     expect(await ctx.scan.purgeExpired()).toBe(0);
   });
 
@@ -381,7 +385,7 @@ describe('scan pickup', () => {
     ctx.clock.advanceBy({ minutes: 2 });
     expect(await ctx.scan.purgeExpired()).toBe(1);
     expect((ctx.db.prepare('SELECT COUNT(*) AS n FROM document_keys').get() as { n: number }).n).toBe(0);
-    expect(await filesUnder(path.join(ctx.dataDir, 'documents'))).toEqual([]);
+    expect(storedDocumentNames({ db: ctx.db, dataDir: ctx.dataDir })).toEqual([]);
   });
 
   test('pickup codes are unique among live scans: a colliding random code is drawn again', async () => {

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createTestApp } from '../helpers/test-app.ts';
 import { multipartFile } from '../helpers/multipart.ts';
+import { isStoreCiphertext, storedDocuments } from '../helpers/stored-documents.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../../fixtures');
 const pdf3 = readFileSync(path.join(fixtures, 'pdf/gs-text-3-pages.pdf'));
@@ -41,10 +42,11 @@ describe('terminal session and upload', () => {
     const png = readFileSync(path.join(fixtures, 'images/png-alpha.png'));
     const res = await upload(`${marker}.png`, png, 'image/png');
     expect(res.statusCode).toBe(201);
-    const files = readdirSync(path.join(ctx.dataDir, 'documents'));
-    expect(files.length).toBeGreaterThan(0);
-    for (const file of files) {
-      const bytes = readFileSync(path.join(ctx.dataDir, 'documents', file));
+    // Files and ciphertexts kept inline in the database alike.
+    const stored = storedDocuments({ db: ctx.db, dataDir: ctx.dataDir });
+    expect(stored.length).toBeGreaterThan(0);
+    for (const { bytes } of stored) {
+      expect(isStoreCiphertext(bytes)).toBe(true);
       expect(bytes.includes(Buffer.from('%PDF'))).toBe(false);
       expect(bytes.includes(png.subarray(0, 64))).toBe(false);
     }
@@ -59,7 +61,7 @@ describe('terminal session and upload', () => {
     expect(res.json().error.code).toBe('spool.pdf_encrypted');
     expect(ctx.db.prepare('SELECT COUNT(*) AS n FROM print_jobs').get()).toEqual({ n: 0 });
     expect(ctx.db.prepare('SELECT COUNT(*) AS n FROM document_keys').get()).toEqual({ n: 0 });
-    expect(readdirSync(path.join(ctx.dataDir, 'documents'))).toEqual([]);
+    expect(storedDocuments({ db: ctx.db, dataDir: ctx.dataDir })).toEqual([]);
   });
 
   test('an unsupported file gets spool.format_unsupported', async () => {
@@ -135,7 +137,7 @@ describe('terminal session and upload', () => {
     const res = await ctx.app.inject({ method: 'DELETE', url: `/api/terminal/jobs/${job.id}`, remoteAddress: '127.0.0.1' });
     expect(res.statusCode).toBe(204);
     expect(ctx.db.prepare('SELECT COUNT(*) AS n FROM document_keys').get()).toEqual({ n: 0 });
-    expect(readdirSync(path.join(ctx.dataDir, 'documents')).filter((f) => !f.startsWith('.'))).toEqual([]);
+    expect(storedDocuments({ db: ctx.db, dataDir: ctx.dataDir })).toEqual([]);
   });
 });
 
