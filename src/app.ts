@@ -133,8 +133,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     random: deps.random,
     logger,
     stats,
-    onJobHeld: (job) => {
-      if (config.sites.find((site) => site.id === job.siteId)?.autoRelease) late.release?.autoRelease(job);
+    // Test mode: the answer to the client waits until the job went to the printer (after its full check).
+    onJobHeld: async (job) => {
+      if (config.sites.find((site) => site.id === job.siteId)?.autoRelease) await late.release?.autoRelease(job);
     },
   });
   const releaseRepo = createReleaseRepository({ db });
@@ -200,6 +201,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.decorate('store', store);
   app.addHook('onClose', async () => {
     clearInterval(abandonedSweep);
+    await spool.stopChecks();
     await purger.close();
     await scan.close();
     await release.close();

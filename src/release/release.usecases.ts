@@ -189,6 +189,18 @@ export function createReleaseService(deps: ReleaseDeps) {
     }
   }
 
+  /** The job as it is once every document passed its full check, or why it cannot print. */
+  async function fullyChecked(job: PrintJob): Promise<{ job: PrintJob } | { refused: JobOutcome }> {
+    try {
+      await spool.ensureChecked(job.id);
+    } catch (error) {
+      if (isAppError(error)) return { refused: { jobId: job.id, started: false, errorCode: error.code } };
+      throw error;
+    }
+    const current = spool.getJob(job.id);
+    return current ? { job: current } : { refused: { jobId: job.id, started: false, errorCode: 'spool.job_not_held' } };
+  }
+
   /**
    * Creates the attempt, reserves the pages and marks the job processing — in one transaction,
    * before anything is sent — then sends in the background.
@@ -293,7 +305,13 @@ export function createReleaseService(deps: ReleaseDeps) {
       if (selected.length === 0) throw createNothingToPrintError();
       const readiness = await driver.readiness();
       if (!readiness.ready) throw createPrinterNotReadyReleaseError({ details: { state: readiness.state, reasons: readiness.blocking.length ? readiness.blocking : readiness.reasons } });
-      return { outcomes: selected.map((job) => startAttempt({ job, site, printerId: session.printerId, driver, chargeQuota: true })) };
+      const outcomes: JobOutcome[] = [];
+      for (const job of selected) {
+        // A quickly counted PDF prints only after its full check: its page count is then final.
+        const checked = await fullyChecked(job);
+        outcomes.push('refused' in checked ? checked.refused : startAttempt({ job: checked.job, site, printerId: session.printerId, driver, chargeQuota: true }));
+      }
+      return { outcomes };
     },
 
     async deleteJobs({ session, jobIds }: { session: StationSession; jobIds: number[] }) {
@@ -303,12 +321,14 @@ export function createReleaseService(deps: ReleaseDeps) {
     },
 
     /** Test mode: a held job goes straight to the site's first printer, without quota. */
-    autoRelease(job: PrintJob) {
+    async autoRelease(job: PrintJob) {
       const site = config.sites.find((s) => s.id === job.siteId);
       const printer = site?.printers[0];
       const driver = printer && drivers.get(printer.id);
       if (!site || !printer || !driver) return;
-      startAttempt({ job, site, printerId: printer.id, driver, chargeQuota: false });
+      const checked = await fullyChecked(job);
+      if ('refused' in checked) return;
+      startAttempt({ job: checked.job, site, printerId: printer.id, driver, chargeQuota: false });
     },
 
     /**

@@ -53,6 +53,8 @@ export type JobDocument = {
   sourceFormat: string;
   pages: number;
   sizeBytes: number;
+  /** False while a quickly counted PDF waits for its full check (see pdf-quick-count.ts). */
+  checked: boolean;
 };
 
 /** Pages a job costs: every page of every copy (quota rules weigh colour and duplex later). */

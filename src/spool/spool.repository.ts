@@ -33,7 +33,15 @@ type JobRow = {
   completed_at: number | null;
 };
 
-type DocumentRow = { job_id: number; seq: number; document_id: string; source_format: string; pages: number; size_bytes: number };
+type DocumentRow = {
+  job_id: number;
+  seq: number;
+  document_id: string;
+  source_format: string;
+  pages: number;
+  size_bytes: number;
+  checked: number;
+};
 
 const toSession = (row: SessionRow): TerminalSession => ({
   id: row.id,
@@ -74,6 +82,7 @@ const toDocument = (row: DocumentRow): JobDocument => ({
   sourceFormat: row.source_format,
   pages: row.pages,
   sizeBytes: row.size_bytes,
+  checked: row.checked === 1,
 });
 
 export function createSpoolRepository({ db }: { db: Db }) {
@@ -113,9 +122,11 @@ export function createSpoolRepository({ db }: { db: Db }) {
       'SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM print_job_documents WHERE job_id = ?',
     ),
     insertDocument: db.prepare(
-      `INSERT INTO print_job_documents (job_id, seq, document_id, source_format, pages, size_bytes)
-       VALUES (@jobId, @seq, @documentId, @sourceFormat, @pages, @sizeBytes)`,
+      `INSERT INTO print_job_documents (job_id, seq, document_id, source_format, pages, size_bytes, checked)
+       VALUES (@jobId, @seq, @documentId, @sourceFormat, @pages, @sizeBytes, @checked)`,
     ),
+    markChecked: db.prepare('UPDATE print_job_documents SET checked = 1, pages = @pages WHERE job_id = @jobId AND seq = @seq'),
+    uncheckedJobIds: db.prepare<[], { job_id: number }>('SELECT DISTINCT job_id FROM print_job_documents WHERE checked = 0 ORDER BY job_id'),
     documentsOfJob: db.prepare<[number], DocumentRow>('SELECT * FROM print_job_documents WHERE job_id = ? ORDER BY seq'),
     deleteJob: db.prepare('DELETE FROM print_jobs WHERE id = ?'),
     findPreview: db.prepare<[number, number, number], { document_id: string }>(
@@ -171,13 +182,22 @@ export function createSpoolRepository({ db }: { db: Db }) {
     },
     /** Adds a normalised document to a job and its pages and size to the job's totals, atomically. */
     addDocument: db.transaction(
-      ({ jobId, documentId, sourceFormat, pages, sizeBytes }: Omit<JobDocument, 'seq'>): JobDocument => {
+      ({ jobId, documentId, sourceFormat, pages, sizeBytes, checked }: Omit<JobDocument, 'seq'>): JobDocument => {
         const seq = statements.nextSeq.get(jobId)!.next;
-        statements.insertDocument.run({ jobId, seq, documentId, sourceFormat, pages, sizeBytes });
+        statements.insertDocument.run({ jobId, seq, documentId, sourceFormat, pages, sizeBytes, checked: checked ? 1 : 0 });
         statements.addToTotals.run(pages, sizeBytes, jobId);
-        return { jobId, seq, documentId, sourceFormat, pages, sizeBytes };
+        return { jobId, seq, documentId, sourceFormat, pages, sizeBytes, checked };
       },
     ),
+    /** The full check passed: the document counts `pages` (the job's total follows), atomically. */
+    markDocumentChecked: db.transaction(({ jobId, seq, pages }: { jobId: number; seq: number; pages: number }) => {
+      const before = statements.documentsOfJob.all(jobId).find((row) => row.seq === seq);
+      if (!before) return;
+      statements.markChecked.run({ jobId, seq, pages });
+      if (before.pages !== pages) statements.addToTotals.run(pages - before.pages, 0, jobId);
+    }),
+    /** Jobs with a document whose full check has not passed yet, oldest first. */
+    listJobIdsWithUncheckedDocuments: () => statements.uncheckedJobIds.all().map((row) => row.job_id),
     listDocuments: (jobId: number) => statements.documentsOfJob.all(jobId).map(toDocument),
     deleteJob: (id: number) => {
       statements.deleteJob.run(id);

@@ -121,7 +121,11 @@ export async function spoolRoutes(fastify: FastifyInstance, { config, spool, clo
       requestingUser: null,
       options: { copies: 1, sides: 'one-sided', colorMode: 'color', media: 'iso_a4_210x297mm' },
     });
-    const held = await spool.addDocument({ jobId: job.id, stream: file.file, declaredFormat: file.mimetype, lastDocument: true });
+    const added = await spool.addDocument({ jobId: job.id, stream: file.file, declaredFormat: file.mimetype, lastDocument: true });
+    // The citizen waits for the verdict on the file here (a failed check discards the upload and
+    // answers with its reason), unlike an IPP client, which hears about it through the job state.
+    await spool.ensureChecked(added.id);
+    const held = spool.requireJob(added.id);
     const session = spool.getSession(held.sessionId)!;
     return reply.status(201).send({ job: toJobView(held, clock.now()), code: session.code });
   });

@@ -26,6 +26,7 @@ import {
   createSiteUnknownError,
 } from './spool.errors.ts';
 import { createTooLargeError, createTooManyPagesError } from './formats/formats.errors.ts';
+import { QUICK_COUNT_MAX_BYTES, quickCountPdfPages } from './formats/pdf-quick-count.ts';
 
 /** Turns any accepted document into one PDF (see src/spool/formats). Injected so tests can pick limits. */
 export type NormalizeFn = (args: {
@@ -34,6 +35,19 @@ export type NormalizeFn = (args: {
   media?: string;
   limits: { maxBytes: number; maxPages: number; maxImagePixels: number; timeoutMs: number; memoryMb: number };
 }) => Promise<{ pdf: Buffer; pages: number; sourceFormat: string }>;
+
+/** Reads from an iterator until more than `maxBytes` came or it ended; the iterator stays usable. */
+async function readUpTo(source: AsyncGenerator<Buffer>, maxBytes: number): Promise<{ chunks: Buffer[]; bytes: number; ended: boolean }> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  while (bytes <= maxBytes) {
+    const next = await source.next();
+    if (next.done) return { chunks, bytes, ended: true };
+    chunks.push(next.value);
+    bytes += next.value.length;
+  }
+  return { chunks, bytes, ended: false };
+}
 
 /** Renders one page of a PDF to a PNG thumbnail (see src/spool/previews). */
 export type RenderPreviewFn = (args: { pdf: Buffer; page: number; widthPx: number }) => Promise<Buffer>;
@@ -57,6 +71,18 @@ export type SpoolDeps = {
 export type WhichJobs = 'completed' | 'not-completed' | 'all';
 
 const CODE_ATTEMPTS = 50;
+
+/** Error codes of the format checks that are a verdict on the document itself. */
+const DOCUMENT_VERDICTS = new Set([
+  'spool.format_unsupported',
+  'spool.too_large',
+  'spool.too_many_pages',
+  'spool.pdf_encrypted',
+  'spool.pdf_damaged',
+  'spool.image_too_large',
+  'spool.processing_timeout',
+  'spool.processing_failed',
+]);
 export const PREVIEW_WIDTH = 300;
 
 /**
@@ -127,6 +153,96 @@ export function createSpoolService(deps: SpoolDeps) {
       if (seen > maxBytes) throw createTooLargeError({ details: { maxBytes } });
       yield chunk as Buffer;
     }
+  }
+
+  function normalizeLimits() {
+    const limits = config.limits;
+    return {
+      maxBytes: limits.maxUploadBytes,
+      maxPages: limits.maxPages,
+      maxImagePixels: limits.maxImagePixels,
+      timeoutMs: limits.processingTimeoutSeconds * 1000,
+      memoryMb: limits.processingMemoryMb,
+    };
+  }
+
+  // Full checks of quickly counted PDFs: a queue of job ids worked off one at a time in the
+  // background (the worker pool has one thread), so a burst of jobs never holds more than one
+  // document in memory for checking. `ensureChecked` jumps the queue for a job about to print.
+  const checkQueue = new Set<number>();
+  const checksRunning = new Map<number, Promise<void>>();
+
+  let closed = false;
+
+  function scheduleCheck(jobId: number) {
+    if (closed) return;
+    checkQueue.add(jobId);
+    pumpChecks();
+  }
+
+  function pumpChecks() {
+    while (checksRunning.size < 1 && checkQueue.size > 0) {
+      const [next] = checkQueue;
+      checkQueue.delete(next!);
+      startCheck(next!).catch(() => undefined);
+    }
+  }
+
+  function startCheck(jobId: number): Promise<void> {
+    const running = checkJob(jobId).finally(() => {
+      checksRunning.delete(jobId);
+      pumpChecks();
+    });
+    checksRunning.set(jobId, running);
+    return running;
+  }
+
+  /**
+   * Runs pdfjs over every unchecked document of the job, in the isolated worker: the page count
+   * it finds is the one that counts. A document that fails takes the job with it — an upload is
+   * discarded (the citizen is told at once), an IPP job is canceled with document-format-error
+   * and its documents shredded, so the terminal shows why it will not print.
+   */
+  async function checkJob(jobId: number): Promise<void> {
+    for (const document of repo.listDocuments(jobId)) {
+      if (document.checked) continue;
+      try {
+        const pdf = await store.readAll(document.documentId);
+        const result = await deps.normalize({ source: pdf, declaredFormat: 'application/pdf', limits: normalizeLimits() });
+        const others = repo.listDocuments(jobId).filter((d) => d.seq !== document.seq).reduce((sum, d) => sum + d.pages, 0);
+        if (others + result.pages > config.limits.maxPages) throw createTooManyPagesError({ details: { maxPages: config.limits.maxPages } });
+        repo.markDocumentChecked({ jobId, seq: document.seq, pages: result.pages });
+        if (result.pages !== document.pages) logger.warn({ jobId, quick: document.pages, checked: result.pages }, 'page count corrected by the full check');
+      } catch (error) {
+        const job = repo.getJob(jobId);
+        // Deleted or purged meanwhile: nothing left to check.
+        if (!job) return;
+        const errorCode = isAppError(error) ? error.code : 'unexpected';
+        // Only a verdict on the document rejects the job; anything else (the worker pool closing
+        // at shutdown, say) leaves it unchecked, to be checked again before it prints.
+        if (!DOCUMENT_VERDICTS.has(errorCode)) {
+          logger.warn({ jobId, errorCode }, 'full check of a document could not run; it stays unchecked');
+          throw error;
+        }
+        if (job.source === 'upload') {
+          await discardJob(jobId);
+        } else {
+          await shredJobDocuments(jobId);
+          repo.setJobState({ id: jobId, state: 'canceled', stateReason: 'document-format-error', completedAt: clock.now() });
+        }
+        logger.info({ jobId, errorCode }, 'document failed its full check; job not printable');
+        throw error;
+      }
+    }
+  }
+
+  /** Resolves once every document of the job passed its full check; rejects with the reason it failed. */
+  async function ensureChecked(jobId: number): Promise<void> {
+    const running = checksRunning.get(jobId);
+    if (running) return running;
+    if (repo.listDocuments(jobId).every((document) => document.checked)) return;
+    checkQueue.delete(jobId);
+    return startCheck(jobId);
   }
 
   async function markHeld(job: PrintJob): Promise<PrintJob> {
@@ -261,33 +377,42 @@ export function createSpoolService(deps: SpoolDeps) {
       const limits = config.limits;
       receiving.add(jobId);
       try {
-        // The document streams straight into the conversion worker (which holds it within its
-        // memory cap); only the resulting PDF is stored, encrypted. Until the client gets its
+        // A small document is read whole first: a plainly structured PDF is counted here (well
+        // under a millisecond) and stored as it is, so the client gets its answer at once; the
+        // full check in the worker follows (scheduleCheck) and must pass before the job prints.
+        // Everything else streams on into the conversion worker, which holds it within its
+        // memory cap; only the resulting PDF is stored, encrypted. Until the client gets its
         // answer the job is not accepted, so a crash here loses nothing the client won't resend.
-        let received = 0;
-        const counted = async function* () {
-          for await (const chunk of limitBytes(stream, limits.maxUploadBytes, job.sizeBytes)) {
-            received += chunk.length;
-            yield chunk;
+        const incoming = limitBytes(stream, limits.maxUploadBytes, job.sizeBytes);
+        const head = await readUpTo(incoming, QUICK_COUNT_MAX_BYTES);
+        let received = head.bytes;
+        const whole = head.ended ? Buffer.concat(head.chunks) : undefined;
+        const quickPages = whole ? quickCountPdfPages(whole, { maxPages: limits.maxPages }) : null;
+        if (whole && quickPages !== null) {
+          if (job.pages + quickPages > limits.maxPages) throw createTooManyPagesError({ details: { maxPages: limits.maxPages } });
+          const stored = await store.write({ kind: 'document', ownerId: storeOwnerOfJob(jobId), source: whole });
+          repo.addDocument({ jobId, documentId: stored.id, sourceFormat: 'application/pdf', pages: quickPages, sizeBytes: received, checked: false });
+          scheduleCheck(jobId);
+        } else {
+          const rest = async function* () {
+            yield* head.chunks;
+            for await (const chunk of incoming) {
+              received += chunk.length;
+              yield chunk;
+            }
+          };
+          const normalized = await deps.normalize({
+            source: whole ?? rest(),
+            declaredFormat,
+            media: job.media,
+            limits: normalizeLimits(),
+          });
+          if (job.pages + normalized.pages > limits.maxPages) {
+            throw createTooManyPagesError({ details: { maxPages: limits.maxPages } });
           }
-        };
-        const normalized = await deps.normalize({
-          source: counted(),
-          declaredFormat,
-          media: job.media,
-          limits: {
-            maxBytes: limits.maxUploadBytes,
-            maxPages: limits.maxPages,
-            maxImagePixels: limits.maxImagePixels,
-            timeoutMs: limits.processingTimeoutSeconds * 1000,
-            memoryMb: limits.processingMemoryMb,
-          },
-        });
-        if (job.pages + normalized.pages > limits.maxPages) {
-          throw createTooManyPagesError({ details: { maxPages: limits.maxPages } });
+          const stored = await store.write({ kind: 'document', ownerId: storeOwnerOfJob(jobId), source: normalized.pdf });
+          repo.addDocument({ jobId, documentId: stored.id, sourceFormat: normalized.sourceFormat, pages: normalized.pages, sizeBytes: received, checked: true });
         }
-        const stored = await store.write({ kind: 'document', ownerId: storeOwnerOfJob(jobId), source: normalized.pdf });
-        repo.addDocument({ jobId, documentId: stored.id, sourceFormat: normalized.sourceFormat, pages: normalized.pages, sizeBytes: received });
       } catch (error) {
         stream.resume();
         await discardJob(jobId);
@@ -357,6 +482,29 @@ export function createSpoolService(deps: SpoolDeps) {
     readDocument: (documentId: string) => store.readAll(documentId),
 
     getPreview,
+    ensureChecked,
+
+    /** After a restart: the full checks that were still due run in the background. */
+    checkPendingAfterRestart(): number {
+      const jobIds = repo.listJobIdsWithUncheckedDocuments();
+      for (const jobId of jobIds) scheduleCheck(jobId);
+      return jobIds.length;
+    },
+
+    /** Shutdown: queued checks are dropped (they stay due in the database for the next start). */
+    async stopChecks(): Promise<void> {
+      checkQueue.clear();
+      closed = true;
+      await Promise.allSettled([...checksRunning.values()]);
+    },
+
+    /** Resolves when no full check is queued or running (tests). */
+    async checksSettled(): Promise<void> {
+      while (checksRunning.size > 0 || checkQueue.size > 0) {
+        await Promise.allSettled([...checksRunning.values()]);
+        if (checksRunning.size === 0) pumpChecks();
+      }
+    },
 
     /**
      * After a crash, a job that was still receiving documents cannot be completed by its

@@ -20,7 +20,9 @@ describe('terminal page helpers', () => {
 
   test('job states become what a citizen understands', () => {
     const states = ['held', 'processing', 'completed', 'aborted', 'canceled', 'incoming'] as const;
-    expect(states.map((state) => jobStatus({ state }))).toEqual(['waiting', 'printing', 'printed', 'failed', 'deleted', 'receiving']);
+    expect(states.map((state) => jobStatus({ state, stateReason: null }))).toEqual(['waiting', 'printing', 'printed', 'failed', 'deleted', 'receiving']);
+    // A file found damaged after it arrived failed; nobody deleted it.
+    expect(jobStatus({ state: 'canceled', stateReason: 'document-format-error' })).toBe('failed');
   });
 
   test('an SVG becomes an image address with every markup character escaped', () => {

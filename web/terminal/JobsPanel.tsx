@@ -63,6 +63,7 @@ function failureReason(reason: string | null, t: Translate): string {
   if (keyword === 'media-jam') return t('terminal.jobs.reason.jam');
   if (keyword === 'media-empty' || keyword === 'media-needed') return t('terminal.jobs.reason.paper');
   if (keyword === 'toner-empty' || keyword === 'marker-supply-empty') return t('terminal.jobs.reason.toner');
+  if (keyword === 'document-format') return t('terminal.jobs.reason.damaged');
   return t('terminal.jobs.reason.other');
 }
 

@@ -113,7 +113,7 @@ function errorFromBody(status: number, body: unknown): ApiError {
 /** What a citizen should understand of a job's state; the wording comes from the catalog. */
 export type JobStatus = 'waiting' | 'printing' | 'printed' | 'failed' | 'deleted' | 'receiving';
 
-export function jobStatus(job: Pick<TerminalJob, 'state'>): JobStatus {
+export function jobStatus(job: Pick<TerminalJob, 'state' | 'stateReason'>): JobStatus {
   switch (job.state) {
     case 'held':
       return 'waiting';
@@ -124,7 +124,8 @@ export function jobStatus(job: Pick<TerminalJob, 'state'>): JobStatus {
     case 'aborted':
       return 'failed';
     case 'canceled':
-      return 'deleted';
+      // A file that turned out unreadable after it arrived: not deleted by anyone, it failed.
+      return job.stateReason === 'document-format-error' ? 'failed' : 'deleted';
     case 'incoming':
       return 'receiving';
   }

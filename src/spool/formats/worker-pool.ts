@@ -60,10 +60,16 @@ export function createWorkerPool({
   size = 1,
   preload = [],
   errorFactories = {},
+  niceness = 0,
 }: {
   entry: URL;
   size?: number;
   preload?: string[];
+  /**
+   * Scheduling priority of the worker threads (Linux nice, 0..19). Background work such as
+   * thumbnails runs at 10, so a burst of jobs never slows the event loop that answers clients.
+   */
+  niceness?: number;
   /** Extra factories (by code) for errors the entry's handlers throw, besides the formats ones. */
   errorFactories?: Record<string, ErrorFactory>;
 }) {
@@ -78,7 +84,7 @@ export function createWorkerPool({
   function spawn(memoryMb: number): Slot {
     spawnCount += 1;
     const worker = new Worker(bootstrapUrl, {
-      workerData: { entry: entry.href, preload },
+      workerData: { entry: entry.href, preload, niceness },
       resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
       stdout: false,
       stderr: false,

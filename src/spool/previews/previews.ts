@@ -16,6 +16,8 @@ export function createPreviewPool({ size = 1 }: { size?: number } = {}): WorkerP
     entry: previewWorkerUrl,
     size,
     preload: PDFJS_PRELOAD,
+    // Thumbnails are background work: under a burst of jobs they wait, the answers to clients don't.
+    niceness: 10,
     errorFactories: { [createPreviewPageNotFoundError.code]: createPreviewPageNotFoundError },
   });
 }

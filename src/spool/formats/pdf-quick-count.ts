@@ -1,0 +1,274 @@
+/**
+ * A fast, bounded look at a small PDF's structure so the spool can answer a print job at once:
+ * the classic cross-reference table(s), the trailer, the catalog and the page tree. It returns the
+ * page count only when it is certain (every page-tree node found, no loops, the tree's /Count
+ * agreeing with the leaves counted); in every other case — cross-reference streams, object
+ * streams, encryption, anything odd — it returns null and the caller takes the full pdfjs check
+ * in the isolated worker before answering. The full check runs after the answer in any case.
+ *
+ * It never runs anything from the document, reads only inside the buffer, and stops after a fixed
+ * amount of work, so a hostile file costs at most a few milliseconds on the event loop.
+ */
+
+/** Only documents up to this size are looked at here; larger ones always take the worker path. */
+export const QUICK_COUNT_MAX_BYTES = 1024 * 1024;
+
+const MAX_XREF_SECTIONS = 16;
+const MAX_DEPTH = 24;
+const MAX_TOKENS_PER_OBJECT = 20_000;
+
+type PdfRef = { ref: true; num: number; gen: number };
+type PdfDict = { dict: Map<string, PdfValue> };
+type PdfValue = number | string | boolean | null | PdfRef | PdfDict | PdfValue[] | { name: string };
+
+class Unsure extends Error {}
+
+const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)$/;
+const INTEGER = /^\d+$/;
+const WHITESPACE = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
+const DELIMITERS = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]);
+
+const isRef = (value: PdfValue | undefined): value is PdfRef => typeof value === 'object' && value !== null && 'ref' in value;
+const isDict = (value: PdfValue | undefined): value is PdfDict => typeof value === 'object' && value !== null && 'dict' in value;
+const isName = (value: PdfValue | undefined, name: string) =>
+  typeof value === 'object' && value !== null && 'name' in value && value.name === name;
+
+/** A tokenizer and object parser over one buffer, from a start offset; throws Unsure on anything unexpected. */
+class Parser {
+  private tokens = 0;
+  constructor(
+    private readonly bytes: Buffer,
+    public pos: number,
+  ) {}
+
+  private skipSpace() {
+    const { bytes } = this;
+    while (this.pos < bytes.length) {
+      const c = bytes[this.pos]!;
+      if (WHITESPACE.has(c)) this.pos++;
+      else if (c === 0x25) {
+        while (this.pos < bytes.length && bytes[this.pos] !== 0x0a && bytes[this.pos] !== 0x0d) this.pos++;
+      } else break;
+    }
+  }
+
+  private regular(): string {
+    const start = this.pos;
+    const { bytes } = this;
+    while (this.pos < bytes.length && !WHITESPACE.has(bytes[this.pos]!) && !DELIMITERS.has(bytes[this.pos]!)) this.pos++;
+    if (this.pos === start) throw new Unsure('empty token');
+    return bytes.toString('latin1', start, this.pos);
+  }
+
+  /** Like regular(), but '' instead of an error when a delimiter or the end comes first. */
+  private peekRegular(): string {
+    const start = this.pos;
+    const { bytes } = this;
+    while (this.pos < bytes.length && !WHITESPACE.has(bytes[this.pos]!) && !DELIMITERS.has(bytes[this.pos]!)) this.pos++;
+    return bytes.toString('latin1', start, this.pos);
+  }
+
+  /** The next raw token: a keyword or number as text, or a delimiter. */
+  keyword(): string {
+    this.skipSpace();
+    if (++this.tokens > MAX_TOKENS_PER_OBJECT) throw new Unsure('too many tokens');
+    if (this.pos >= this.bytes.length) throw new Unsure('end of data');
+    return this.regular();
+  }
+
+  private peekTwo(c: number): boolean {
+    return this.bytes[this.pos] === c && this.bytes[this.pos + 1] === c;
+  }
+
+  value(depth = 0): PdfValue {
+    if (depth > MAX_DEPTH) throw new Unsure('nested too deep');
+    this.skipSpace();
+    if (++this.tokens > MAX_TOKENS_PER_OBJECT) throw new Unsure('too many tokens');
+    const { bytes } = this;
+    if (this.pos >= bytes.length) throw new Unsure('end of data');
+    const c = bytes[this.pos]!;
+    if (c === 0x2f) {
+      this.pos++;
+      const start = this.pos;
+      while (this.pos < bytes.length && !WHITESPACE.has(bytes[this.pos]!) && !DELIMITERS.has(bytes[this.pos]!)) this.pos++;
+      return { name: bytes.toString('latin1', start, this.pos) };
+    }
+    if (this.peekTwo(0x3c)) {
+      this.pos += 2;
+      const dict = new Map<string, PdfValue>();
+      for (;;) {
+        this.skipSpace();
+        if (this.peekTwo(0x3e)) {
+          this.pos += 2;
+          return { dict };
+        }
+        const key = this.value(depth + 1);
+        if (typeof key !== 'object' || key === null || !('name' in key)) throw new Unsure('dictionary key is not a name');
+        dict.set(key.name, this.value(depth + 1));
+      }
+    }
+    if (c === 0x3c) {
+      const end = bytes.indexOf(0x3e, this.pos);
+      if (end < 0) throw new Unsure('open hex string');
+      this.pos = end + 1;
+      return '';
+    }
+    if (c === 0x28) {
+      // Literal string: balanced parentheses, backslash escapes. The content is not needed.
+      let level = 0;
+      while (this.pos < bytes.length) {
+        const b = bytes[this.pos++]!;
+        if (b === 0x5c) this.pos++;
+        else if (b === 0x28) level++;
+        else if (b === 0x29 && --level === 0) return '';
+      }
+      throw new Unsure('open string');
+    }
+    if (c === 0x5b) {
+      this.pos++;
+      const items: PdfValue[] = [];
+      for (;;) {
+        this.skipSpace();
+        if (bytes[this.pos] === 0x5d) {
+          this.pos++;
+          return items;
+        }
+        items.push(this.value(depth + 1));
+      }
+    }
+    if (DELIMITERS.has(c)) throw new Unsure('unexpected delimiter');
+    const word = this.regular();
+    if (word === 'true') return true;
+    if (word === 'false') return false;
+    if (word === 'null') return null;
+    const number = Number(word);
+    if (word !== '' && Number.isFinite(number) && NUMERIC.test(word)) {
+      // "num gen R" is a reference: look ahead without consuming when it is not.
+      if (Number.isInteger(number) && number >= 0 && INTEGER.test(word)) {
+        // Never throws: a failed look-ahead is common (arrays of numbers) and must stay cheap.
+        const save = this.pos;
+        this.skipSpace();
+        const gen = this.peekRegular();
+        if (gen !== '' && INTEGER.test(gen)) {
+          this.skipSpace();
+          if (this.peekRegular() === 'R') return { ref: true, num: number, gen: Number(gen) };
+        }
+        this.pos = save;
+      }
+      return number;
+    }
+    throw new Unsure('unexpected keyword');
+  }
+}
+
+type XrefEntry = { offset: number; gen: number };
+
+/** Reads one classic cross-reference section at `offset` and its trailer. */
+function readXrefSection(bytes: Buffer, offset: number, entries: Map<number, XrefEntry>): Map<string, PdfValue> {
+  const parser = new Parser(bytes, offset);
+  if (parser.keyword() !== 'xref') throw new Unsure('not a classic xref table');
+  for (;;) {
+    const word = parser.keyword();
+    if (word === 'trailer') break;
+    const start = Number(word);
+    const count = Number(parser.keyword());
+    if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || count > 1_000_000) throw new Unsure('bad subsection');
+    // Entries are 20 bytes each: 10-digit offset, space, 5-digit generation, space, n/f, 2-byte EOL.
+    let at = parser.pos;
+    while (at < bytes.length && (bytes[at] === 0x0d || bytes[at] === 0x0a || bytes[at] === 0x20)) at++;
+    if (at + count * 20 > bytes.length) throw new Unsure('xref runs past the end');
+    for (let i = 0; i < count; i++) {
+      const line = bytes.toString('latin1', at + i * 20, at + i * 20 + 18);
+      const match = /^(\d{10}) (\d{5}) ([nf])$/.exec(line);
+      if (!match) throw new Unsure('bad xref entry');
+      const num = start + i;
+      // Newer sections are read first: an entry already known wins.
+      if (match[3] === 'n' && !entries.has(num)) entries.set(num, { offset: Number(match[1]), gen: Number(match[2]) });
+      if (match[3] === 'f' && !entries.has(num)) entries.set(num, { offset: -1, gen: Number(match[2]) });
+    }
+    parser.pos = at + count * 20;
+  }
+  const trailer = parser.value();
+  if (!isDict(trailer)) throw new Unsure('trailer is not a dictionary');
+  return trailer.dict;
+}
+
+function lastStartXref(bytes: Buffer): number {
+  const tail = Math.max(0, bytes.length - 1024);
+  const at = bytes.lastIndexOf('startxref', bytes.length, 'latin1');
+  if (at < tail) throw new Unsure('no startxref near the end');
+  const parser = new Parser(bytes, at + 'startxref'.length);
+  const offset = Number(parser.keyword());
+  if (!Number.isInteger(offset) || offset < 0 || offset >= bytes.length) throw new Unsure('bad startxref');
+  return offset;
+}
+
+/**
+ * The page count of a small, plainly structured PDF, or null when only the full check can tell.
+ * `maxPages` bounds the work: a tree with more leaves gives null (the full check then reports it).
+ */
+export function quickCountPdfPages(bytes: Buffer, { maxPages }: { maxPages: number }): number | null {
+  try {
+    if (bytes.length > QUICK_COUNT_MAX_BYTES || bytes.toString('latin1', 0, 5) !== '%PDF-') return null;
+    const entries = new Map<number, XrefEntry>();
+    let offset: number | undefined = lastStartXref(bytes);
+    let trailer: Map<string, PdfValue> | undefined;
+    const seenSections = new Set<number>();
+    for (let section = 0; offset !== undefined; section++) {
+      if (section >= MAX_XREF_SECTIONS || seenSections.has(offset)) throw new Unsure('xref chain too long or looping');
+      seenSections.add(offset);
+      const sectionTrailer = readXrefSection(bytes, offset, entries);
+      trailer ??= sectionTrailer;
+      // Hybrid files hide objects in streams; encrypted ones need the full check's password answer.
+      if (sectionTrailer.has('XRefStm') || sectionTrailer.has('Encrypt')) throw new Unsure('hybrid or encrypted');
+      const prev = sectionTrailer.get('Prev');
+      offset = prev === undefined ? undefined : typeof prev === 'number' && Number.isInteger(prev) && prev >= 0 ? prev : -1;
+      if (offset === -1) throw new Unsure('bad /Prev');
+    }
+    const resolve = (value: PdfValue | undefined): PdfValue | undefined => {
+      if (!isRef(value)) return value;
+      const entry = entries.get(value.num);
+      if (!entry || entry.offset < 0 || entry.gen !== value.gen || entry.offset >= bytes.length) throw new Unsure('dangling reference');
+      const parser = new Parser(bytes, entry.offset);
+      if (Number(parser.keyword()) !== value.num || Number(parser.keyword()) !== value.gen || parser.keyword() !== 'obj') {
+        throw new Unsure('object not where the xref says');
+      }
+      return parser.value();
+    };
+    const root = resolve(trailer!.get('Root'));
+    if (!isDict(root) || !isName(root.dict.get('Type'), 'Catalog')) throw new Unsure('no catalog');
+    const pagesRef = root.dict.get('Pages');
+    const pages = resolve(pagesRef);
+    if (!isDict(pages) || !isName(pages.dict.get('Type'), 'Pages')) throw new Unsure('no page tree');
+    const declared = pages.dict.get('Count');
+    if (typeof declared !== 'number' || !Number.isInteger(declared) || declared < 1 || declared > maxPages) throw new Unsure('bad /Count');
+
+    // Walk the tree: every node must resolve, no node twice, leaves are /Page.
+    const visited = new Set<number>();
+    if (isRef(pagesRef)) visited.add(pagesRef.num);
+    let leaves = 0;
+    const walk = (node: PdfDict, depth: number) => {
+      if (depth > MAX_DEPTH) throw new Unsure('page tree too deep');
+      const kids = resolve(node.dict.get('Kids'));
+      if (!Array.isArray(kids) || kids.length === 0) throw new Unsure('no kids');
+      for (const kid of kids) {
+        if (!isRef(kid) || visited.has(kid.num)) throw new Unsure('kid is not a fresh reference');
+        visited.add(kid.num);
+        const child = resolve(kid);
+        if (!isDict(child)) throw new Unsure('kid is not a dictionary');
+        if (isName(child.dict.get('Type'), 'Page')) {
+          if (++leaves > maxPages) throw new Unsure('more pages than allowed');
+        } else if (isName(child.dict.get('Type'), 'Pages')) {
+          walk(child, depth + 1);
+        } else {
+          throw new Unsure('kid of unknown type');
+        }
+      }
+    };
+    walk(pages, 0);
+    return leaves === declared ? leaves : null;
+  } catch (error) {
+    if (error instanceof Unsure) return null;
+    throw error;
+  }
+}
