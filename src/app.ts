@@ -201,7 +201,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.decorate('store', store);
   app.addHook('onClose', async () => {
     clearInterval(abandonedSweep);
-    await spool.stopChecks();
+    await spool.stopBackground();
     await purger.close();
     await scan.close();
     await release.close();

@@ -105,9 +105,9 @@ export function createSpoolRepository({ db }: { db: Db }) {
     ),
     sessionByQrToken: db.prepare<[string], SessionRow>('SELECT * FROM terminal_sessions WHERE qr_token = ?'),
     insertJob: db.prepare(
-      `INSERT INTO print_jobs (site_id, session_id, terminal_id, source, name, state, requesting_user,
+      `INSERT INTO print_jobs (site_id, session_id, terminal_id, source, name, state, state_reason, requesting_user,
          copies, sides, color_mode, media, created_at, expires_at)
-       VALUES (@siteId, @sessionId, @terminalId, @source, @name, @state, @requestingUser,
+       VALUES (@siteId, @sessionId, @terminalId, @source, @name, @state, @stateReason, @requestingUser,
          @copies, @sides, @colorMode, @media, @createdAt, @expiresAt)`,
     ),
     jobById: db.prepare<[number], JobRow>('SELECT * FROM print_jobs WHERE id = ?'),
@@ -164,10 +164,13 @@ export function createSpoolRepository({ db }: { db: Db }) {
       source: 'ipp' | 'upload';
       name: string;
       state: JobState;
+      stateReason?: string | null;
       requestingUser: string | null;
       createdAt: number;
       expiresAt: number;
-    }): number => Number(statements.insertJob.run(job).lastInsertRowid),
+    }): number => Number(statements.insertJob.run({ stateReason: null, ...job }).lastInsertRowid),
+    /** Runs `fn` in one transaction (nested calls become savepoints). */
+    inTransaction: <T>(fn: () => T): T => db.transaction(fn)(),
     getJob: (id: number) => {
       const row = statements.jobById.get(id);
       return row ? toJob(row) : undefined;

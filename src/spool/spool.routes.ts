@@ -114,14 +114,15 @@ export async function spoolRoutes(fastify: FastifyInstance, { config, spool, clo
       file?.file.resume();
       throw createUploadMissingFileError();
     }
-    const job = spool.createJob({
+    const added = await spool.submitJob({
       match,
       source: 'upload',
       name: cleanFileName(file.filename),
       requestingUser: null,
       options: { copies: 1, sides: 'one-sided', colorMode: 'color', media: 'iso_a4_210x297mm' },
+      stream: file.file,
+      declaredFormat: file.mimetype,
     });
-    const added = await spool.addDocument({ jobId: job.id, stream: file.file, declaredFormat: file.mimetype, lastDocument: true });
     // The citizen waits for the verdict on the file here (a failed check discards the upload and
     // answers with its reason), unlike an IPP client, which hears about it through the job state.
     await spool.ensureChecked(added.id);

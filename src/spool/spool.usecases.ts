@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Config, SiteConfig } from '../config/config.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
@@ -71,6 +71,8 @@ export type SpoolDeps = {
 export type WhichJobs = 'completed' | 'not-completed' | 'all';
 
 const CODE_ATTEMPTS = 50;
+/** Background work (full checks, thumbnails) waits until no job arrived for this long. */
+const BACKGROUND_IDLE_MS = 20;
 
 /** Error codes of the format checks that are a verdict on the document itself. */
 const DOCUMENT_VERDICTS = new Set([
@@ -166,33 +168,72 @@ export function createSpoolService(deps: SpoolDeps) {
     };
   }
 
-  // Full checks of quickly counted PDFs: a queue of job ids worked off one at a time in the
-  // background (the worker pool has one thread), so a burst of jobs never holds more than one
-  // document in memory for checking. `ensureChecked` jumps the queue for a job about to print.
+  // Background work — full checks of quickly counted PDFs first, then first thumbnails — runs
+  // one task at a time, and only once no job has arrived for BACKGROUND_IDLE_MS: a burst of jobs
+  // is answered first, its checks and thumbnails follow when it is over, so a burst never holds
+  // more than one document in memory for them. Whoever needs one now does not wait for the queue:
+  // a release calls ensureChecked, a terminal asking for a thumbnail gets it rendered at once.
   const checkQueue = new Set<number>();
+  const previewQueue = new Set<number>();
   const checksRunning = new Map<number, Promise<void>>();
-
+  let backgroundBusy = false;
+  let backgroundTimer: NodeJS.Timeout | undefined;
+  let lastArrival = Number.NEGATIVE_INFINITY;
   let closed = false;
+
+  function noteArrival() {
+    lastArrival = performance.now();
+  }
 
   function scheduleCheck(jobId: number) {
     if (closed) return;
     checkQueue.add(jobId);
-    pumpChecks();
+    pumpBackground();
   }
 
-  function pumpChecks() {
-    while (checksRunning.size < 1 && checkQueue.size > 0) {
-      const [next] = checkQueue;
-      checkQueue.delete(next!);
-      startCheck(next!).catch(() => undefined);
+  function schedulePreview(jobId: number) {
+    if (closed) return;
+    previewQueue.add(jobId);
+    pumpBackground();
+  }
+
+  function pumpBackground() {
+    if (closed || backgroundBusy || backgroundTimer || (checkQueue.size === 0 && previewQueue.size === 0)) return;
+    const wait = lastArrival + BACKGROUND_IDLE_MS - performance.now();
+    if (wait > 0) {
+      backgroundTimer = setTimeout(() => {
+        backgroundTimer = undefined;
+        pumpBackground();
+      }, wait);
+      backgroundTimer.unref();
+      return;
     }
+    backgroundBusy = true;
+    void runBackgroundTask().finally(() => {
+      backgroundBusy = false;
+      pumpBackground();
+    });
+  }
+
+  async function runBackgroundTask() {
+    const [checkId] = checkQueue;
+    if (checkId !== undefined) {
+      checkQueue.delete(checkId);
+      await (checksRunning.get(checkId) ?? startCheck(checkId)).catch(() => undefined);
+      return;
+    }
+    const [previewId] = previewQueue;
+    if (previewId === undefined) return;
+    previewQueue.delete(previewId);
+    const job = repo.getJob(previewId);
+    if (!job || job.state !== 'held') return;
+    await getPreview({ jobId: previewId, page: 1 }).catch((error: unknown) =>
+      logger.warn({ jobId: previewId, errorCode: isAppError(error) ? error.code : 'unexpected' }, 'first preview failed'),
+    );
   }
 
   function startCheck(jobId: number): Promise<void> {
-    const running = checkJob(jobId).finally(() => {
-      checksRunning.delete(jobId);
-      pumpChecks();
-    });
+    const running = checkJob(jobId).finally(() => checksRunning.delete(jobId));
     checksRunning.set(jobId, running);
     return running;
   }
@@ -248,12 +289,16 @@ export function createSpoolService(deps: SpoolDeps) {
   async function markHeld(job: PrintJob): Promise<PrintJob> {
     repo.setJobState({ id: job.id, state: 'held', stateReason: 'job-hold-until-specified' });
     const held = requireJob(job.id);
-    logger.info({ jobId: held.id, site: held.siteId, terminal: held.terminalId, pages: held.pages, copies: held.copies }, 'job held');
     deps.stats?.record({ siteId: held.siteId, terminalId: held.terminalId, event: { type: 'print_job_received', source: held.source } });
-    // The first thumbnail is rendered right away so the terminal and station show it without waiting.
-    void getPreview({ jobId: held.id, page: 1 }).catch((error: unknown) =>
-      logger.warn({ jobId: held.id, errorCode: isAppError(error) ? error.code : 'unexpected' }, 'first preview failed'),
-    );
+    return announceHeld(held);
+  }
+
+  /** What follows when a job became held: the log line, its first thumbnail, the test-mode hook. */
+  async function announceHeld(held: PrintJob): Promise<PrintJob> {
+    logger.info({ jobId: held.id, site: held.siteId, terminal: held.terminalId, pages: held.pages, copies: held.copies }, 'job held');
+    // The first thumbnail is rendered ahead, once the spool is idle, so the terminal and station
+    // usually find it ready; asked for earlier, it is rendered on demand.
+    schedulePreview(held.id);
     if (deps.onJobHeld) {
       try {
         await deps.onJobHeld(held);
@@ -261,7 +306,106 @@ export function createSpoolService(deps: SpoolDeps) {
         logger.error({ err: error, jobId: held.id }, 'job-held hook failed');
       }
     }
-    return requireJob(job.id);
+    return requireJob(held.id);
+  }
+
+  /**
+   * Receives one document of an incoming job: streams it, size-limited, into the encrypted
+   * store, normalises it to PDF in an isolated worker and stores the PDF. With `lastDocument`
+   * the job becomes held. Any failure discards the whole job, so nothing is left behind.
+   */
+  async function addDocument({
+    jobId,
+    stream,
+    declaredFormat,
+    lastDocument,
+  }: {
+    jobId: number;
+    stream: Readable;
+    declaredFormat?: string;
+    lastDocument: boolean;
+  }): Promise<PrintJob> {
+    noteArrival();
+    const job = requireJob(jobId);
+    if (job.state !== 'incoming') {
+      stream.resume();
+      throw createJobNotIncomingError();
+    }
+    const limits = config.limits;
+    receiving.add(jobId);
+    try {
+      // A small document is read whole first: a plainly structured PDF is counted here (well
+      // under a millisecond) and stored as it is, so the client gets its answer at once; the
+      // full check in the worker follows (scheduleCheck) and must pass before the job prints.
+      // Everything else streams on into the conversion worker, which holds it within its
+      // memory cap; only the resulting PDF is stored, encrypted. Until the client gets its
+      // answer the job is not accepted, so a crash here loses nothing the client won't resend.
+      const incoming = limitBytes(stream, limits.maxUploadBytes, job.sizeBytes);
+      const head = await readUpTo(incoming, QUICK_COUNT_MAX_BYTES);
+      let received = head.bytes;
+      const whole = head.ended ? Buffer.concat(head.chunks) : undefined;
+      const quickPages = whole ? quickCountPdfPages(whole, { maxPages: limits.maxPages }) : null;
+      if (whole && quickPages !== null) {
+        if (job.pages + quickPages > limits.maxPages) throw createTooManyPagesError({ details: { maxPages: limits.maxPages } });
+        const stored = await store.write({ kind: 'document', ownerId: storeOwnerOfJob(jobId), source: whole });
+        repo.addDocument({ jobId, documentId: stored.id, sourceFormat: 'application/pdf', pages: quickPages, sizeBytes: received, checked: false });
+        scheduleCheck(jobId);
+      } else {
+        const rest = async function* () {
+          yield* head.chunks;
+          for await (const chunk of incoming) {
+            received += chunk.length;
+            yield chunk;
+          }
+        };
+        const normalized = await deps.normalize({
+          source: whole ?? rest(),
+          declaredFormat,
+          media: job.media,
+          limits: normalizeLimits(),
+        });
+        if (job.pages + normalized.pages > limits.maxPages) {
+          throw createTooManyPagesError({ details: { maxPages: limits.maxPages } });
+        }
+        const stored = await store.write({ kind: 'document', ownerId: storeOwnerOfJob(jobId), source: normalized.pdf });
+        repo.addDocument({ jobId, documentId: stored.id, sourceFormat: normalized.sourceFormat, pages: normalized.pages, sizeBytes: received, checked: true });
+      }
+    } catch (error) {
+      stream.resume();
+      await discardJob(jobId);
+      logger.info({ jobId, errorCode: error instanceof AppError ? error.code : 'unexpected' }, 'document rejected; job discarded');
+      throw error;
+    } finally {
+      receiving.delete(jobId);
+    }
+    const updated = requireJob(jobId);
+    return lastDocument ? markHeld(updated) : updated;
+  }
+
+  type NewJob = { match: TerminalMatch; source: 'ipp' | 'upload'; name: string; requestingUser: string | null; options: PrintOptions };
+
+  function insertJob({ match, source, name, requestingUser, options }: NewJob, state: { state: JobState; stateReason?: string }): number {
+    const session = getOrStartSession({ siteId: match.site.id, terminalId: match.terminal.id });
+    const now = clock.now();
+    return repo.insertJob({
+      siteId: match.site.id,
+      sessionId: session.id,
+      terminalId: match.terminal.id,
+      source,
+      name: name.slice(0, 255),
+      ...state,
+      requestingUser,
+      ...options,
+      createdAt: now,
+      expiresAt: now + siteById(match.site.id).holdHours * 3_600_000,
+    });
+  }
+
+  function createJob(job: NewJob): PrintJob {
+    noteArrival();
+    const id = insertJob(job, { state: 'incoming' });
+    logger.info({ jobId: id, site: job.match.site.id, terminal: job.match.terminal.id, source: job.source }, 'job created');
+    return requireJob(id);
   }
 
   // The first preview is rendered eagerly when a job arrives; a terminal asking for it meanwhile
@@ -322,108 +466,54 @@ export function createSpoolService(deps: SpoolDeps) {
       return startSession({ siteId, terminalId });
     },
 
-    createJob({
-      match,
-      source,
-      name,
-      requestingUser,
-      options,
-    }: {
-      match: TerminalMatch;
-      source: 'ipp' | 'upload';
-      name: string;
-      requestingUser: string | null;
-      options: PrintOptions;
-    }): PrintJob {
-      const session = getOrStartSession({ siteId: match.site.id, terminalId: match.terminal.id });
-      const now = clock.now();
-      const id = repo.insertJob({
-        siteId: match.site.id,
-        sessionId: session.id,
-        terminalId: match.terminal.id,
-        source,
-        name: name.slice(0, 255),
-        state: 'incoming',
-        requestingUser,
-        ...options,
-        createdAt: now,
-        expiresAt: now + siteById(match.site.id).holdHours * 3_600_000,
-      });
-      logger.info({ jobId: id, site: match.site.id, terminal: match.terminal.id, source }, 'job created');
-      return requireJob(id);
-    },
+    createJob,
 
     /**
-     * Receives one document of an incoming job: streams it, size-limited, into the encrypted
-     * store, normalises it to PDF in an isolated worker and stores the PDF. With `lastDocument`
-     * the job becomes held. Any failure discards the whole job, so nothing is left behind.
+     * A job with exactly one document (Print-Job, upload from the start page). A small, plainly
+     * structured PDF whose pages were counted quickly becomes a held job in ONE transaction —
+     * job row, encrypted document (inline), document row, statistics — so it costs one commit;
+     * its full check follows. Anything else goes the way of Create-Job + Send-Document.
      */
-    async addDocument({
-      jobId,
-      stream,
-      declaredFormat,
-      lastDocument,
-    }: {
-      jobId: number;
-      stream: Readable;
-      declaredFormat?: string;
-      lastDocument: boolean;
-    }): Promise<PrintJob> {
-      const job = requireJob(jobId);
-      if (job.state !== 'incoming') {
-        stream.resume();
-        throw createJobNotIncomingError();
-      }
-      const limits = config.limits;
-      receiving.add(jobId);
+    async submitJob({ stream, declaredFormat, ...job }: NewJob & { stream: Readable; declaredFormat?: string }): Promise<PrintJob> {
+      noteArrival();
+      const incoming = limitBytes(stream, config.limits.maxUploadBytes, 0);
+      let head: Awaited<ReturnType<typeof readUpTo>>;
       try {
-        // A small document is read whole first: a plainly structured PDF is counted here (well
-        // under a millisecond) and stored as it is, so the client gets its answer at once; the
-        // full check in the worker follows (scheduleCheck) and must pass before the job prints.
-        // Everything else streams on into the conversion worker, which holds it within its
-        // memory cap; only the resulting PDF is stored, encrypted. Until the client gets its
-        // answer the job is not accepted, so a crash here loses nothing the client won't resend.
-        const incoming = limitBytes(stream, limits.maxUploadBytes, job.sizeBytes);
-        const head = await readUpTo(incoming, QUICK_COUNT_MAX_BYTES);
-        let received = head.bytes;
-        const whole = head.ended ? Buffer.concat(head.chunks) : undefined;
-        const quickPages = whole ? quickCountPdfPages(whole, { maxPages: limits.maxPages }) : null;
-        if (whole && quickPages !== null) {
-          if (job.pages + quickPages > limits.maxPages) throw createTooManyPagesError({ details: { maxPages: limits.maxPages } });
-          const stored = await store.write({ kind: 'document', ownerId: storeOwnerOfJob(jobId), source: whole });
-          repo.addDocument({ jobId, documentId: stored.id, sourceFormat: 'application/pdf', pages: quickPages, sizeBytes: received, checked: false });
-          scheduleCheck(jobId);
-        } else {
-          const rest = async function* () {
-            yield* head.chunks;
-            for await (const chunk of incoming) {
-              received += chunk.length;
-              yield chunk;
-            }
-          };
-          const normalized = await deps.normalize({
-            source: whole ?? rest(),
-            declaredFormat,
-            media: job.media,
-            limits: normalizeLimits(),
-          });
-          if (job.pages + normalized.pages > limits.maxPages) {
-            throw createTooManyPagesError({ details: { maxPages: limits.maxPages } });
-          }
-          const stored = await store.write({ kind: 'document', ownerId: storeOwnerOfJob(jobId), source: normalized.pdf });
-          repo.addDocument({ jobId, documentId: stored.id, sourceFormat: normalized.sourceFormat, pages: normalized.pages, sizeBytes: received, checked: true });
-        }
+        head = await readUpTo(incoming, QUICK_COUNT_MAX_BYTES);
+      } catch (error) {
+        // Too large, or the client went away: whatever still comes is read and dropped.
+        stream.resume();
+        throw error;
+      }
+      const whole = head.ended ? Buffer.concat(head.chunks) : undefined;
+      const pages = whole && store.fitsInline(whole.length) ? quickCountPdfPages(whole, { maxPages: config.limits.maxPages }) : null;
+      if (whole && pages !== null) {
+        const held = repo.inTransaction(() => {
+          const id = insertJob(job, { state: 'held', stateReason: 'job-hold-until-specified' });
+          const stored = store.writeSmall({ kind: 'document', ownerId: storeOwnerOfJob(id), bytes: whole });
+          repo.addDocument({ jobId: id, documentId: stored.id, sourceFormat: 'application/pdf', pages, sizeBytes: whole.length, checked: false });
+          deps.stats?.record({ siteId: job.match.site.id, terminalId: job.match.terminal.id, event: { type: 'print_job_received', source: job.source } });
+          return requireJob(id);
+        });
+        scheduleCheck(held.id);
+        return announceHeld(held);
+      }
+      const created = createJob(job);
+      const replay = Readable.from(
+        (async function* () {
+          yield* head.chunks;
+          yield* incoming;
+        })(),
+      );
+      try {
+        return await addDocument({ jobId: created.id, stream: replay, declaredFormat, lastDocument: true });
       } catch (error) {
         stream.resume();
-        await discardJob(jobId);
-        logger.info({ jobId, errorCode: error instanceof AppError ? error.code : 'unexpected' }, 'document rejected; job discarded');
         throw error;
-      } finally {
-        receiving.delete(jobId);
       }
-      const updated = requireJob(jobId);
-      return lastDocument ? markHeld(updated) : updated;
     },
+
+    addDocument,
 
     /** Send-Document with last-document and no data: the job is complete as it is. */
     async closeJob({ jobId }: { jobId: number }): Promise<PrintJob> {
@@ -491,18 +581,27 @@ export function createSpoolService(deps: SpoolDeps) {
       return jobIds.length;
     },
 
-    /** Shutdown: queued checks are dropped (they stay due in the database for the next start). */
-    async stopChecks(): Promise<void> {
-      checkQueue.clear();
+    /**
+     * Shutdown: queued background work is dropped — checks stay due in the database for the next
+     * start, thumbnails are rendered when asked for — and running work is waited for.
+     */
+    async stopBackground(): Promise<void> {
       closed = true;
-      await Promise.allSettled([...checksRunning.values()]);
+      checkQueue.clear();
+      previewQueue.clear();
+      clearTimeout(backgroundTimer);
+      backgroundTimer = undefined;
+      while (backgroundBusy || checksRunning.size > 0) {
+        await Promise.allSettled([...checksRunning.values()]);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
     },
 
     /** Resolves when no full check is queued or running (tests). */
     async checksSettled(): Promise<void> {
       while (checksRunning.size > 0 || checkQueue.size > 0) {
         await Promise.allSettled([...checksRunning.values()]);
-        if (checksRunning.size === 0) pumpChecks();
+        await new Promise((resolve) => setTimeout(resolve, 5));
       }
     },
 

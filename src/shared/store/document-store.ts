@@ -13,6 +13,7 @@ import {
   type ByteSource,
   decryptSegments,
   DEFAULT_SEGMENT_SIZE,
+  encryptBytes,
   encryptSegments,
   KEY_LENGTH,
   NONCE_PREFIX_LENGTH,
@@ -283,6 +284,31 @@ export function createDocumentStore({
     }
   }
 
+  /** True when `size` bytes are stored inline, so `writeSmall` can take them. */
+  function fitsInline(size: number): boolean {
+    return size <= inlineMaxBytes;
+  }
+
+  /**
+   * Stores bytes in hand that fit inline, synchronously: callers put it in their own database
+   * transaction (e.g. the job row and its document commit together). Throws a RangeError when
+   * the bytes do not fit inline (check `fitsInline` first).
+   */
+  function writeSmall({ kind, ownerId, bytes }: { kind: string; ownerId?: string | null; bytes: Buffer }): { id: string; size: number } {
+    if (!KIND_PATTERN.test(kind)) throw new TypeError('document kind must be a short lower-case word');
+    if (!fitsInline(bytes.length)) throw new RangeError('too large for an inline document');
+    const id = random.uuid();
+    if (!ID_PATTERN.test(id)) throw new TypeError('random.uuid() gave an id unfit for a file name');
+    const documentKey = random.bytes(KEY_LENGTH);
+    try {
+      const sealed = encryptBytes({ bytes, key: documentKey, documentId: id, noncePrefix: random.bytes(NONCE_PREFIX_LENGTH), segmentSize });
+      insertInline(keyRecord({ id, kind, ownerId: ownerId ?? null, documentKey, size: bytes.length }), sealed);
+      return { id, size: bytes.length };
+    } finally {
+      documentKey.fill(0);
+    }
+  }
+
   async function* plaintextOf(id: string): AsyncGenerator<Buffer, void, undefined> {
     if (!ID_PATTERN.test(id)) throw createDocumentNotFoundError();
     const record = keys.get(id);
@@ -394,7 +420,7 @@ export function createDocumentStore({
     return { removedFiles, missingKeys };
   }
 
-  return { write, createReadStream, readAll, remove, removeByOwner, has, sweep };
+  return { write, writeSmall, fitsInline, createReadStream, readAll, remove, removeByOwner, has, sweep };
 }
 
 type WriteArgs = { id: string; kind: string; ownerId: string | null; documentKey: Buffer };

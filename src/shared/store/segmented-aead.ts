@@ -151,6 +151,36 @@ export async function* encryptSegments({
   segment.fill(0);
 }
 
+/**
+ * The same format as `encryptSegments`, for bytes already in memory, synchronously: small
+ * documents are sealed inside one database transaction (see the store's `writeSmall`).
+ */
+export function encryptBytes({
+  bytes,
+  key,
+  documentId,
+  noncePrefix,
+  segmentSize = DEFAULT_SEGMENT_SIZE,
+}: {
+  bytes: Buffer;
+  key: Buffer;
+  documentId: string;
+  noncePrefix: Buffer;
+  segmentSize?: number;
+}): Buffer {
+  if (key.length !== KEY_LENGTH) throw new RangeError('document key must be 32 bytes');
+  const header = encodeHeader({ segmentSize, noncePrefix });
+  const aad = additionalData(header, documentId);
+  const records = [header];
+  // As in the stream: the final segment holds 1..segmentSize bytes (0 only for an empty document).
+  const segments = Math.max(1, Math.ceil(bytes.length / segmentSize));
+  for (let index = 0; index < segments; index++) {
+    const plaintext = bytes.subarray(index * segmentSize, Math.min((index + 1) * segmentSize, bytes.length));
+    records.push(sealSegment(key, segmentNonce(noncePrefix, index, index === segments - 1), aad, plaintext));
+  }
+  return Buffer.concat(records);
+}
+
 /** Pull-based bytes: `read(n)` gives exactly `n` bytes, or fewer only at the end. */
 export type ByteSource = { read(length: number): Promise<Buffer> };
 

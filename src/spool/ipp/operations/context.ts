@@ -16,7 +16,7 @@ import type { PrinterContext, QueueCapabilities } from '../printer-attributes.ts
 /** The part of the spool service the IPP endpoint uses. */
 export type IppSpool = Pick<
   SpoolService,
-  'identifyClient' | 'createJob' | 'addDocument' | 'closeJob' | 'cancelJob' | 'getJob' | 'listJobs' | 'getOrStartSession' | 'listDocuments'
+  'identifyClient' | 'createJob' | 'submitJob' | 'addDocument' | 'closeJob' | 'cancelJob' | 'getJob' | 'listJobs' | 'getOrStartSession' | 'listDocuments'
 >;
 
 export type OperationContext = {

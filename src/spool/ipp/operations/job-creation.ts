@@ -57,15 +57,20 @@ export const printJob: OperationHandler = async (ctx) => {
   const match = ctx.client();
   const creation = readJobCreation({ operation: ctx.operation, jobGroup: ctx.jobGroup, caps: ctx.caps });
   if (!(await takeDocument(ctx))) throw ippError(Status.clientErrorBadRequest, 'The request has no document data.');
-  const job = ctx.spool.createJob({
-    match,
-    source: 'ipp',
-    name: creation.jobName,
-    requestingUser: ctx.requestingUserName ?? null,
-    options: creation.options,
-  });
-  const received = await receiveDocument(ctx, { job, compression: creation.compression, documentFormat: creation.documentFormat, lastDocument: true });
-  return result(ctx, received, creation.unsupported);
+  try {
+    const received = await ctx.spool.submitJob({
+      match,
+      source: 'ipp',
+      name: creation.jobName,
+      requestingUser: ctx.requestingUserName ?? null,
+      options: creation.options,
+      stream: decompress(ctx.document, creation.compression),
+      declaredFormat: creation.documentFormat,
+    });
+    return result(ctx, received, creation.unsupported);
+  } catch (error) {
+    throw asCompressionError(error);
+  }
 };
 
 export const createJob: OperationHandler = async (ctx) => {
