@@ -102,7 +102,7 @@ async function encodePage(page: ExportPage, settings: ExportSettings, { fast }: 
     const quality = settings.quality;
     const bytes = await (color ? resized.toColourspace('srgb') : resized.toColourspace('b-w'))
       // mozjpeg's quantisation table 2 (tuned for MS-SSIM) instead of its default 3: on whitened
-      // text pages it is ~2 % smaller at a higher PSNR for the same quality number.
+      // text pages the same size for the same quality number, at ~0.5 dB higher PSNR.
       .jpeg({ quality, chromaSubsampling: '4:2:0', ...(fast ? {} : { mozjpeg: true, quantisationTable: 2 }) })
       .toBuffer();
     return { kind: 'jpeg', bytes, widthPx, heightPx, dpi };
