@@ -11,6 +11,7 @@ import type { Db } from './db/database.ts';
 import type { Clock } from './shared/clock.ts';
 import type { Random } from './shared/random.ts';
 import type { Logger } from './shared/logger.ts';
+import { Gauge } from 'prom-client';
 import { createMetrics, type Metrics } from './shared/metrics.ts';
 import { checkHealth } from './shared/health.ts';
 import { isAppError, createInternalError, createNotFoundError } from './shared/errors.ts';
@@ -197,6 +198,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.decorate('scan', scan);
   app.decorate('purger', purger);
   app.decorate('spool', spool);
+  new Gauge({
+    name: 'druckpunkt_spool_background_tasks',
+    help: 'Full document checks and first thumbnails queued or running (they run when the spool is idle).',
+    registers: [metrics.registry],
+    collect() {
+      this.set(spool.backgroundPending());
+    },
+  });
   app.decorate('release', release);
   app.decorate('store', store);
   app.addHook('onClose', async () => {

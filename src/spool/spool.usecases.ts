@@ -597,6 +597,9 @@ export function createSpoolService(deps: SpoolDeps) {
       }
     },
 
+    /** Background tasks (full checks, first thumbnails) queued or running, for /metrics. */
+    backgroundPending: (): number => checkQueue.size + previewQueue.size + Math.max(backgroundBusy ? 1 : 0, checksRunning.size),
+
     /** Resolves when no full check is queued or running (tests). */
     async checksSettled(): Promise<void> {
       while (checksRunning.size > 0 || checkQueue.size > 0) {

@@ -98,6 +98,24 @@ describe('quick answer, full check after', () => {
     expect(ctx.app.spool.requireJob(jobId)).toMatchObject({ state: 'held', pages: 3 });
   });
 
+  test('once the spool is idle the check and the first thumbnail run in the background; /metrics counts them down', async () => {
+    ctx = await createTestApp();
+    const c = ctx;
+    const pending = async () => {
+      const text = (await c.app.inject({ method: 'GET', url: '/metrics' })).body;
+      return Number(/^druckpunkt_spool_background_tasks (\d+)$/m.exec(text)?.[1]);
+    };
+    const response = await printJob(c.app, GOOD);
+    const jobId = getInteger(findGroup(response, GroupTag.job)!, 'job-id')!;
+    // Right after the answer: the check and the thumbnail wait for the spool to be idle.
+    expect(await pending()).toBe(2);
+    const started = Date.now();
+    while ((await pending()) > 0 && Date.now() - started < 10_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await pending()).toBe(0);
+    expect(documentsOf(c, jobId)).toEqual([expect.objectContaining({ checked: 1 })]);
+    expect(c.db.prepare('SELECT page FROM print_job_previews WHERE job_id = ?').all(jobId)).toEqual([{ page: 1 }]);
+  });
+
   test('an IPP job whose document fails the full check is canceled with document-format-error and shredded', async () => {
     ctx = await createTestApp();
     const response = await printJob(ctx.app, PAGE_IS_STREAM);
