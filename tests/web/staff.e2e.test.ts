@@ -162,8 +162,12 @@ describe('staff console', () => {
   test('after the idle time the next request returns to the login with a message', async () => {
     const { page } = await openPage(main, '/staff');
     await logIn(page, 'erika');
+    // The overview must have loaded before time jumps: its first fetch would otherwise already
+    // meet the expired session (a race the suite lost under load).
+    const refresh = page.getByRole('button', { name: t('staff.refresh') });
+    await refresh.waitFor({ state: 'visible' });
     main.clock.advanceBy({ minutes: 31 });
-    await page.getByRole('button', { name: t('staff.refresh') }).click();
+    await refresh.click();
     await poll(() => page.locator('main').textContent()).toContain(t('staff.login.expired'));
     expect(await page.locator('h1').textContent()).toBe(t('staff.title'));
     expect(await page.getByRole('navigation', { name: t('staff.nav.label') }).count()).toBe(0);
