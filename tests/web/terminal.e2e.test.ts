@@ -259,6 +259,35 @@ describe('ending the session', () => {
     expect(bed.ctx.db.prepare('SELECT state FROM print_jobs WHERE id = ?').get(job.id)).toBeUndefined();
   });
 
+  test('the next person starts fresh: language, large text and contrast go back to the defaults', async () => {
+    await uploadFromOutside('Letzter.pdf', pdf3);
+    const { page, tr } = await openTerminal({ language: 'en' });
+    const pressed = (name: string) => page.getByRole('button', { name }).getAttribute('aria-pressed');
+    await page.getByRole('button', { name: tr('shell.largeText') }).click();
+    await page.getByRole('button', { name: tr('shell.highContrast') }).click();
+    expect(await pressed(tr('shell.largeText'))).toBe('true');
+    const htmlClasses = () => page.evaluate(() => [...document.documentElement.classList].filter((c) => c.startsWith('pref-')).sort());
+    expect(await htmlClasses()).toEqual(['pref-high-contrast', 'pref-large-text']);
+
+    await tile(page, 'tile-end').click();
+    await waitForHeading(page, tr('terminal.end.title'));
+    await page.getByRole('button', { name: tr('terminal.end.keep') }).click();
+    // German again, as the page comes; the citizen who ended reads the confirmation in English.
+    await waitForHeading(page, t('terminal.title'));
+    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['de', 'ltr']);
+    expect(await htmlClasses()).toEqual([]);
+    expect(await pressed(t('shell.largeText'))).toBe('false');
+    expect(await pressed(t('shell.highContrast'))).toBe('false');
+    const notice = page.getByTestId('notice').locator('p');
+    expect(await notice.textContent()).toContain(tr('terminal.end.doneKept'));
+    expect(await notice.getAttribute('lang')).toBe('en');
+    // Nothing of it is left in the browser session either: a reload stays German and plain.
+    await page.reload();
+    await waitForHeading(page, t('terminal.title'));
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+    expect(await htmlClasses()).toEqual([]);
+  });
+
   test('with nothing waiting it asks once and ends', async () => {
     const before = (await sessionFromApi()).session.code;
     const { page } = await openTerminal();

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { readSession, writeSession } from './session-store.ts';
 
 /**
@@ -25,8 +25,27 @@ export function applyStoredPreferences(): void {
   for (const preference of Object.keys(displayPreferences) as DisplayPreference[]) apply(preference, isStoredOn(preference));
 }
 
+const RESET_EVENT = 'druckpunkt:display-preferences-reset';
+
+/**
+ * Every display preference off, stored and shown: the terminal calls it when a citizen ends their
+ * session, so the next person starts with the page as it comes.
+ */
+export function resetDisplayPreferences(): void {
+  for (const preference of Object.keys(displayPreferences) as DisplayPreference[]) {
+    writeSession(displayPreferences[preference].storageKey, null);
+    apply(preference, false);
+  }
+  window.dispatchEvent(new Event(RESET_EVENT));
+}
+
 export function useDisplayPreference(preference: DisplayPreference): [boolean, (on: boolean) => void] {
   const [on, setOn] = useState(() => isStoredOn(preference));
+  useEffect(() => {
+    const onReset = () => setOn(false);
+    window.addEventListener(RESET_EVENT, onReset);
+    return () => window.removeEventListener(RESET_EVENT, onReset);
+  }, []);
   const set = useCallback(
     (next: boolean) => {
       writeSession(displayPreferences[preference].storageKey, next ? 'on' : null);

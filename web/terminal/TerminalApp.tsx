@@ -6,6 +6,8 @@ import { announce } from '../shared/components/LiveRegion.tsx';
 import { Page } from '../shared/components/Page.tsx';
 import { describeError } from '../shared/api.ts';
 import { useI18n } from '../shared/i18n/I18nProvider.tsx';
+import { directionOf, sourceLanguage, type Language } from '../shared/i18n/i18n.ts';
+import { resetDisplayPreferences } from '../shared/preferences.ts';
 import { useScreens } from '../shared/screens.ts';
 import { useSiteInfo, type SiteInfo } from '../shared/site-info.ts';
 import { EidGuide } from './EidGuide.tsx';
@@ -19,7 +21,8 @@ import { useTerminalSession } from './use-terminal-session.ts';
 import './terminal.css';
 
 /** A message on the start screen after something finished (shown and announced once). */
-type Notice = { kind: 'info' | 'error'; text: string };
+/** `lang`: the language the text is in, when it is not the page's (see `finish`). */
+type Notice = { kind: 'info' | 'error'; text: string; lang?: Language };
 
 /**
  * start: tiles and city links · print: how to print and the upload · jobs: release code and
@@ -42,7 +45,7 @@ function NoticeBox({ notice }: { notice: Notice | undefined }) {
   if (!notice) return null;
   return (
     <div class={`tm-notice tm-notice--${notice.kind}`} data-testid="notice">
-      <p>
+      <p {...(notice.lang ? { lang: notice.lang, dir: directionOf(notice.lang) } : {})}>
         <span class="tm-notice__prefix">
           <span aria-hidden="true">{notice.kind === 'error' ? '⚠ ' : 'ℹ '}</span>
           {notice.kind === 'error' && `${t('form.errorPrefix')} `}
@@ -90,7 +93,7 @@ const isWaiting = (job: TerminalJob) => job.state === 'held' || job.state === 'a
 
 /** The start page of the citizen terminal (kiosk browser). */
 export function TerminalApp() {
-  const { t, has } = useI18n();
+  const { t, has, language, setLanguage } = useI18n();
   const siteInfo = useSiteInfo() as TerminalSiteInfo | null;
   const pickupToken = usePickupToken();
   const { screen, screenKey, show } = useScreens<TerminalScreen>(pickupToken ? { name: 'scan', token: pickupToken } : { name: 'start' });
@@ -123,8 +126,12 @@ export function TerminalApp() {
       await endSession({ deleteJobs });
       await refresh();
       const text = deleteJobs ? t('terminal.end.doneDeleted') : t('terminal.end.doneKept');
+      // The next person starts fresh: German, normal text size and contrast. The citizen who
+      // ended still reads the confirmation in their own language.
+      resetDisplayPreferences();
+      if (language !== sourceLanguage) await setLanguage(sourceLanguage);
       announce(text);
-      goStart({ kind: 'info', text });
+      goStart({ kind: 'info', text, ...(language !== sourceLanguage ? { lang: language } : {}) });
     } catch (error) {
       const message = describeError({ error, t, has });
       setEndError(message);
