@@ -54,8 +54,9 @@ export async function startServer({ env = process.env }: { env?: NodeJS.ProcessE
   await app.listen({ host: config.server.host, port: config.server.port });
   const resumed = await app.release.resumeAfterRestart();
   const checksDue = app.spool.checkPendingAfterRestart();
+  const ocrResumed = app.scan.resumeOcrAfterRestart();
   const dnsSd = advertiseQueues({ config, port: config.server.port, logger });
-  logger.info({ ...recovered, ...sweep, ...resumed, checksDue }, 'start-up recovery done');
+  logger.info({ ...recovered, ...sweep, ...resumed, checksDue, ocrResumed }, 'start-up recovery done');
   logger.info({ startupMs: Math.round(performance.now() - startedAt) }, 'Druckpunkt is ready');
   installShutdown({ app, db, logger, graceMs: config.server.shutdownGraceSeconds * 1000, beforeClose: () => dnsSd.stop() });
   return { app, db, config };

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Db } from '../db/database.ts';
+import type { PagePlacement } from './export/pdf-export.ts';
 import type { OutputMode, PagePreset, UserRotation } from './pipeline/page-pipeline.ts';
 
 export type ScanSessionState = 'open' | 'finishing' | 'finished';
@@ -49,6 +51,10 @@ export type ScanDocumentRow = {
   bytes: number;
   settings: string;
   ocrState: 'off' | 'pending' | 'done' | 'failed';
+  /** Page geometry for the text layer, kept so OCR can run again after a restart; null when OCR is off or the row predates it. */
+  ocrPlacements: PagePlacement[] | null;
+  /** The size the citizen picked, which the searchable PDF must keep; null like `ocrPlacements`. */
+  targetBytes: number | null;
 };
 
 type SessionDbRow = {
@@ -97,7 +103,22 @@ type DocumentDbRow = {
   bytes: number;
   settings: string;
   ocr_state: ScanDocumentRow['ocrState'];
+  ocr_placements: string | null;
+  target_bytes: number | null;
 };
+
+const StoredPlacements = z.array(z.object({ x: z.number(), y: z.number(), width: z.number().positive(), height: z.number().positive() }));
+
+/** Placements as stored by `finish`; anything else reads as null (not resumable) rather than throwing. */
+function placementsOf(json: string | null): PagePlacement[] | null {
+  if (json === null) return null;
+  try {
+    const parsed = StoredPlacements.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
 
 function sessionOf(row: SessionDbRow): ScanSessionRow {
   return {
@@ -149,6 +170,8 @@ function documentOf(row: DocumentDbRow): ScanDocumentRow {
     bytes: row.bytes,
     settings: row.settings,
     ocrState: row.ocr_state,
+    ocrPlacements: placementsOf(row.ocr_placements),
+    targetBytes: row.target_bytes,
   };
 }
 
@@ -199,10 +222,15 @@ export function createScanRepository({ db }: { db: Db }) {
     setPlace: db.prepare('UPDATE scan_pages SET document_index = @documentIndex, position = @position WHERE session_id = @sessionId AND id = @id'),
 
     insertDocument: db.prepare(
-      `INSERT INTO scan_documents (session_id, document_index, pdf_doc_id, pages, bytes, settings, ocr_state)
-       VALUES (@sessionId, @documentIndex, @pdfDocId, @pages, @bytes, @settings, @ocrState)`,
+      `INSERT INTO scan_documents (session_id, document_index, pdf_doc_id, pages, bytes, settings, ocr_state, ocr_placements, target_bytes)
+       VALUES (@sessionId, @documentIndex, @pdfDocId, @pages, @bytes, @settings, @ocrState, @ocrPlacements, @targetBytes)`,
     ),
     documents: db.prepare<[string], DocumentDbRow>('SELECT * FROM scan_documents WHERE session_id = ? ORDER BY document_index'),
+    // Oldest finished first: those citizens have waited longest for their searchable PDF.
+    ocrPending: db.prepare<[], DocumentDbRow>(
+      `SELECT d.* FROM scan_documents d JOIN scan_sessions s ON s.id = d.session_id
+       WHERE d.ocr_state = 'pending' ORDER BY s.finished_at, d.session_id, d.document_index`,
+    ),
     replacePdf: db.prepare(
       `UPDATE scan_documents SET pdf_doc_id = @newDocId, bytes = @bytes, ocr_state = 'done'
        WHERE session_id = @sessionId AND document_index = @documentIndex AND pdf_doc_id = @oldDocId`,
@@ -288,8 +316,11 @@ export function createScanRepository({ db }: { db: Db }) {
       void s.updateFlags.run({ sessionId, id, rotation, deleted: deleted ? 1 : 0 }),
     movePage: (args: { sessionId: string; pageId: string; documentIndex: number; position: number }) => movePage(args),
 
-    insertDocument: (doc: ScanDocumentRow) => void s.insertDocument.run(doc),
+    insertDocument: (doc: ScanDocumentRow) =>
+      void s.insertDocument.run({ ...doc, ocrPlacements: doc.ocrPlacements ? JSON.stringify(doc.ocrPlacements) : null }),
     documents: (sessionId: string) => s.documents.all(sessionId).map(documentOf),
+    /** Every document whose OCR is still 'pending', of any session (start-up resumption). */
+    ocrPendingDocuments: () => s.ocrPending.all().map(documentOf),
     /** Points the document at its searchable PDF, only if it still names the old one (not purged, not replaced). */
     replacePdf: (args: { sessionId: string; documentIndex: number; oldDocId: string; newDocId: string; bytes: number }) => s.replacePdf.run(args).changes > 0,
     setOcrState: ({ sessionId, documentIndex, state }: { sessionId: string; documentIndex: number; state: ScanDocumentRow['ocrState'] }) =>

@@ -48,14 +48,14 @@ import {
   THUMBNAIL_WIDTH_PX,
   type TargetBytes,
 } from './scan.models.ts';
-import type { ScanPageRow, ScanRepository, ScanSessionRow } from './scan.repository.ts';
+import type { ScanDocumentRow, ScanPageRow, ScanRepository, ScanSessionRow } from './scan.repository.ts';
 import type { FinishedView, PickupView, ScannerInfo, SessionView } from './scan.schemas.ts';
 import type { ScanPageEvent } from './scanners/scanner-driver.ts';
 
 export type CreateScanServiceArgs = {
   config: Pick<Config, 'sites' | 'server' | 'purge'>;
   repo: ScanRepository;
-  store: Pick<DocumentStore, 'write' | 'readAll' | 'createReadStream' | 'remove' | 'removeByOwner'>;
+  store: Pick<DocumentStore, 'write' | 'readAll' | 'createReadStream' | 'remove' | 'removeByOwner' | 'has'>;
   scanners: Map<string, ConfiguredScanner>;
   stats: Pick<StatsRecorder, 'record'>;
   quotaRules: Pick<QuotaRules, 'current'>;
@@ -104,6 +104,8 @@ export function createScanService({
   const resolver = createTerminalResolver({ config: config as Config });
   const publicBaseUrl = publicBaseUrlOf(config.server);
   let ocrChain: Promise<void> = Promise.resolve();
+  // Documents queued or running in this process, so resuming never queues one twice.
+  const ocrQueued = new Set<string>();
   const ocrController = new AbortController();
   let closed = false;
 
@@ -337,9 +339,14 @@ export function createScanService({
 
   // ---- export -----------------------------------------------------------------------------
 
+  /** Whether the document's one PDF page is composed from the ID card's two original sides. */
+  function composesIdCard(session: ScanSessionRow, pages: ScanPageRow[]): boolean {
+    return session.preset === 'id-card' && pages.length === 2 && pages.every((p) => p.rawDocId && p.rawDpi);
+  }
+
   /** The pages of one document as they go into its PDF (rotation applied, ID card sides composed). */
   async function exportPagesOf(session: ScanSessionRow, pages: ScanPageRow[]): Promise<ExportPage[]> {
-    if (session.preset === 'id-card' && pages.length === 2 && pages.every((p) => p.rawDocId && p.rawDpi)) {
+    if (composesIdCard(session, pages)) {
       const side = async (p: ScanPageRow) => {
         const raw = await store.readAll(p.rawDocId!);
         return { image: p.rotation === 0 ? raw : await sharp(raw).rotate(p.rotation).png().toBuffer(), dpi: p.rawDpi! };
@@ -433,6 +440,9 @@ export function createScanService({
             bytes: d.result.bytes,
             settings: d.result.settingsUsed.name,
             ocrState: session.ocr ? 'pending' : 'off',
+            // Kept so OCR can run again after a restart (resumeOcrAfterRestart).
+            ocrPlacements: session.ocr ? d.result.placements : null,
+            targetBytes: session.ocr ? targetBytes : null,
           }),
         );
         repo.finish({ id: session.id, at: now, code, expiresAt, legibilityDocId: legibility?.id ?? null });
@@ -472,9 +482,55 @@ export function createScanService({
 
   // ---- OCR --------------------------------------------------------------------------------
 
+  const ocrKeyOf = ({ sessionId, documentIndex }: { sessionId: string; documentIndex: number }) => `${sessionId}/${documentIndex}`;
+
   /** One OCR job at a time, after the citizen has the PDF; each replaces its document's PDF. */
   function queueOcr(job: OcrJob) {
-    ocrChain = ocrChain.then(() => runOcr(job)).catch((error: unknown) => logger.error({ err: error }, 'scan OCR job failed'));
+    const key = ocrKeyOf(job);
+    ocrQueued.add(key);
+    ocrChain = ocrChain
+      .then(() => runOcr(job))
+      .catch((error: unknown) => logger.error({ err: error }, 'scan OCR job failed'))
+      .finally(() => ocrQueued.delete(key));
+  }
+
+  /**
+   * Whether a document left 'pending' can be recognised again: its session is finished and still
+   * within its retention, its page geometry and size target were stored (rows from before
+   * migration 0013 have neither), and the PDF and every page image the export reads are still in
+   * the store (the start-up sweep marks lost files missing).
+   */
+  function canResumeOcr(document: ScanDocumentRow, now: number): document is ScanDocumentRow & { ocrPlacements: PagePlacement[]; targetBytes: number } {
+    const session = repo.getSession(document.sessionId);
+    if (!session || session.state !== 'finished' || session.expiresAt === null || session.expiresAt <= now) return false;
+    if (!document.ocrPlacements || document.targetBytes === null || document.ocrPlacements.length !== document.pages) return false;
+    const pages = liveDocuments(session.id)[document.documentIndex];
+    if (!pages || pages.length === 0) return false;
+    const sources = composesIdCard(session, pages) ? pages.map((p) => p.rawDocId!) : pages.map((p) => p.imageDocId);
+    return [document.pdfDocId, ...sources].every((id) => store.has(id));
+  }
+
+  /**
+   * At start-up: the OCR queue lived in memory, so documents a restart left 'pending' are queued
+   * again; those that cannot be (see canResumeOcr) become 'failed' and keep their PDF without
+   * text. Returns how many were queued.
+   */
+  function resumeOcrAfterRestart(): number {
+    const now = clock.now();
+    let queuedCount = 0;
+    let failed = 0;
+    for (const document of repo.ocrPendingDocuments()) {
+      if (ocrQueued.has(ocrKeyOf(document))) continue; // queued by this process already
+      if (!canResumeOcr(document, now)) {
+        repo.setOcrState({ sessionId: document.sessionId, documentIndex: document.documentIndex, state: 'failed' });
+        failed += 1;
+        continue;
+      }
+      queueOcr({ sessionId: document.sessionId, documentIndex: document.documentIndex, placements: document.ocrPlacements, targetBytes: document.targetBytes });
+      queuedCount += 1;
+    }
+    if (failed > 0) logger.warn({ documents: failed }, 'scan OCR could not be resumed after a restart; those PDFs stay without text');
+    return queuedCount;
   }
 
   async function runOcr({ sessionId, documentIndex, placements, targetBytes }: OcrJob) {
@@ -604,6 +660,7 @@ export function createScanService({
     pickupByToken,
     pickupDocument,
     purgeExpired,
+    resumeOcrAfterRestart,
     /** Resolves when scanning of this session has ended (tests, shutdown). */
     scanDone: async (sessionId: string) => await running.get(sessionId)?.done,
     /** Resolves when every queued OCR job has ended (tests). */
