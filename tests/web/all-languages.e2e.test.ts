@@ -60,8 +60,11 @@ afterEach(async () => {
 afterAll(async () => {
   await chromium?.stop();
   await ctx?.close();
-  // The screenshots stay for a person to look at (their folder is named in each zoom test's notes).
-  if (shotsDir && readdirSync(shotsDir).length === 0) rmSync(shotsDir, { recursive: true, force: true });
+  // With DRUCKPUNKT_KEEP_SCREENSHOTS=1 the screenshots stay for a person to look at (their folder
+  // is named in each zoom test's notes); otherwise a test run leaves nothing in /tmp.
+  if (shotsDir && (process.env.DRUCKPUNKT_KEEP_SCREENSHOTS !== '1' || readdirSync(shotsDir).length === 0)) {
+    rmSync(shotsDir, { recursive: true, force: true });
+  }
 });
 
 /**
