@@ -6,7 +6,8 @@
  * left undone by a restart runs at the next start.
  */
 import { afterEach, describe, expect, test } from 'vitest';
-import { decodeIppMessage, encodeIppMessage, findGroup, getInteger, getStrings, GroupTag, ipp, Operation, Status, type IppMessage } from '../../src/spool/ipp/codec/index.ts';
+import { decodeIppMessage, encodeIppMessage, findGroup, getInteger, getStrings, GroupTag, ipp, Operation, Status, type IppAttribute } from '../../src/spool/ipp/codec/index.ts';
+import { ippRequest } from './ipp/ipp-request.ts';
 import { quickCountPdfPages } from '../../src/spool/formats/pdf-quick-count.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 import { createTestDb } from '../helpers/test-db.ts';
@@ -34,25 +35,8 @@ const PAGE_IS_STREAM = buildPdf({
   ],
 });
 
-let requestId = 1;
-async function ipp_(app: Ctx['app'], code: number, operation: IppMessage['groups'][number]['attributes'], document?: Buffer) {
-  const message: IppMessage = {
-    version: { major: 2, minor: 0 },
-    code,
-    requestId: requestId++,
-    groups: [
-      {
-        tag: GroupTag.operation,
-        attributes: [
-          { name: 'attributes-charset', values: [ipp.charset('utf-8')] },
-          { name: 'attributes-natural-language', values: [ipp.naturalLanguage('en')] },
-          { name: 'printer-uri', values: [ipp.uri('ipp://localhost/ipp/print/lobeda')] },
-          { name: 'requesting-user-name', values: [ipp.name('citizen')] },
-          ...operation,
-        ],
-      },
-    ],
-  };
+async function ipp_(app: Ctx['app'], code: number, operation: IppAttribute[], document?: Buffer) {
+  const message = ippRequest(code, operation);
   const response = await app.inject({
     method: 'POST',
     url: '/ipp/print/lobeda',

@@ -22,6 +22,7 @@ import {
   type IppMessage,
 } from '../../../src/spool/ipp/codec/index.ts';
 import { demoRawConfig, startIppTestServer, type IppTestServer } from './ipp-test-server.ts';
+import { ippRequest } from './ipp-request.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../../fixtures');
 const PDF_3_PAGES = readFileSync(path.join(FIXTURES, 'pdf/gs-text-3-pages.pdf'));
@@ -34,27 +35,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-let nextId = 1;
-function request(code: number, operation: IppAttribute[] = [], job?: IppAttribute[]): IppMessage {
-  return {
-    version: { major: 2, minor: 0 },
-    code,
-    requestId: nextId++,
-    groups: [
-      {
-        tag: GroupTag.operation,
-        attributes: [
-          { name: 'attributes-charset', values: [ipp.charset('utf-8')] },
-          { name: 'attributes-natural-language', values: [ipp.naturalLanguage('en')] },
-          { name: 'printer-uri', values: [ipp.uri('ipp://localhost/ipp/print/lobeda')] },
-          { name: 'requesting-user-name', values: [ipp.name('citizen')] },
-          ...operation,
-        ],
-      },
-      ...(job ? [{ tag: GroupTag.job, attributes: job }] : []),
-    ],
-  };
-}
+const request = ippRequest;
 
 const attr = (name: string, ...values: IppAttribute['values']): IppAttribute => ({ name, values });
 
