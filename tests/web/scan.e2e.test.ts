@@ -222,7 +222,7 @@ describe('scanning at the station and picking up at the terminal', () => {
     const shown = page.getByTestId('pickup-code');
     expect(await shown.textContent()).toBe(`${code.slice(0, 3)} ${code.slice(3)}`);
     expect(await shown.getAttribute('aria-label')).toBe([...code].join(' '));
-    expect(await page.locator('.scan-code__qr').getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
+    expect(await page.locator('.scan-code .code-card__qr').getAttribute('src')).toMatch(/^data:image\/svg\+xml;base64,/);
     expect(await page.locator('main').textContent()).toContain(t('scan.result.how'));
     expect(await page.getByTestId('scan-file').textContent()).toContain(t('scan.result.file', { number: 1, pages: 2, size: 'X' }).split('X')[0]!);
     await expectNoA11yViolations(page, 'code shown (de)');
@@ -295,7 +295,7 @@ describe('scan screens in Arabic, scanner problems and pickup errors', () => {
     await waitForHeading(page, tr('scan.result.title'));
     const digits = page.getByTestId('pickup-code');
     expect(await digits.textContent()).toMatch(/^\d{3} \d{3}$/);
-    expect(await page.locator('.scan-code__digits').getAttribute('dir')).toBe('ltr');
+    expect(await page.locator('.scan-code .code-card__digits').getAttribute('dir')).toBe('ltr');
     await expectNoA11yViolations(page, 'code shown (ar)');
     expect(problems).toEqual([]);
   }, 90_000);

@@ -24,6 +24,7 @@ import {
 } from './scan-api.ts';
 import { describeScanError, scanProblemText } from './scan-errors.ts';
 import { defaultSource, groupedCode, keptPageCount, megabytes, moveTarget, offeredSources, pageIds, placeOf, rotated, spokenDigits, svgDataUrl } from './scan-model.ts';
+import '../../shared/components/code-card.css';
 import './scan.css';
 
 /** Without a touch or key for this long the scan is dropped (the server's own limit is 5 minutes). */
@@ -597,19 +598,19 @@ export function ScanFlow({ scannerId, siteName, onExit }: ScanFlowProps) {
       const { pickup, documents, legibilityCropUrl } = screen.finished;
       return (
         <Page title={t('scan.result.title')} siteName={siteName} screenKey={screenKey}>
-          <section class="scan-code" aria-labelledby="scan-code-title">
-            <div class="scan-code__text">
+          <section class="code-card scan-code" aria-labelledby="scan-code-title">
+            <div class="code-card__text">
               <h2 id="scan-code-title">{t('scan.result.codeTitle')}</h2>
               {/* Left to right in Arabic too: the groups must read like the terminal's field. */}
-              <p class="scan-code__digits" dir="ltr">
+              <p class="code-card__digits" dir="ltr">
                 <span role="img" aria-label={spokenDigits(pickup.code)} data-testid="pickup-code">
                   {groupedCode(pickup.code)}
                 </span>
               </p>
-              <p class="scan-code__how">{t('scan.result.how')}</p>
+              <p class="code-card__how">{t('scan.result.how')}</p>
               <p>{t('scan.result.expires', { time: format.time(new Date(pickup.expiresAt)) })}</p>
             </div>
-            <img class="scan-code__qr" src={svgDataUrl(pickup.qrSvg)} alt={t('scan.result.qrAlt')} width={180} height={180} />
+            <img class="code-card__qr" src={svgDataUrl(pickup.qrSvg)} alt={t('scan.result.qrAlt')} width={180} height={180} />
           </section>
           <section aria-labelledby="scan-files-title">
             <h2 id="scan-files-title">{t('scan.result.filesTitle')}</h2>
