@@ -23,7 +23,7 @@ import { createSpoolRepository } from './spool/spool.repository.ts';
 import { createSpoolService, type NormalizeFn, type RenderPreviewFn, type SpoolService } from './spool/spool.usecases.ts';
 import { createTerminalResolver } from './spool/terminals.ts';
 import { spoolRoutes } from './spool/spool.routes.ts';
-import { ippRoutes } from './spool/ipp/ipp.routes.ts';
+import { IDLE_QUEUE_STATUS, ippRoutes } from './spool/ipp/ipp.routes.ts';
 import { createNormalizerPool, normalizeDocument } from './spool/formats/normalize.ts';
 import { createPreviewPool, renderPreview } from './spool/previews/previews.ts';
 import { createLedger } from './quota/ledger.ts';
@@ -295,7 +295,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(spoolRoutes, { config, spool, clock: deps.clock });
   // The IPP queues share the port with the web pages, as CUPS does: POST /ipp/print/<site>.
-  await app.register(ippRoutes, { config, spool, clock: deps.clock });
+  // Their printer-state-reasons pass on what the station last saw of the real printer.
+  await app.register(ippRoutes, { config, spool, clock: deps.clock, printerStatus: (siteId) => release.queueStatus(siteId) ?? IDLE_QUEUE_STATUS });
   await app.register(releaseRoutes, { prefix: '/api/release', release, spool, clock: deps.clock });
 
   // Staff console API, quota rules and vouchers, statistics (admin only).

@@ -25,6 +25,24 @@ import {
 
 /** States in which a job can be printed (again) from the station. */
 const RELEASABLE = new Set(['held', 'aborted']);
+/** How long a readiness seen at the station stays the queue's word on the printer. */
+const QUEUE_STATUS_MAX_AGE_MS = 5 * 60_000;
+/** printer-state-reasons (RFC 8011 / PWG 5100.9) passed on as they are; others become "other". */
+const IPP_WARNING_REASONS = new Set([
+  'media-empty',
+  'media-needed',
+  'media-jam',
+  'media-low',
+  'door-open',
+  'cover-open',
+  'toner-empty',
+  'toner-low',
+  'marker-supply-empty',
+  'marker-supply-low',
+  'offline',
+  'paused',
+  'spool-area-full',
+]);
 
 export type ReleaseDeps = {
   config: Config;
@@ -189,6 +207,13 @@ export function createReleaseService(deps: ReleaseDeps) {
     }
   }
 
+  // The last readiness of each printer, for the IPP queue's printer-state-reasons (queueStatus).
+  const lastReadiness = new Map<string, { readiness: Readiness; at: number }>();
+  function remember(printerId: string, readiness: Readiness): Readiness {
+    lastReadiness.set(printerId, { readiness, at: clock.now() });
+    return readiness;
+  }
+
   /** The job as it is once every document passed its full check, or why it cannot print. */
   async function fullyChecked(job: PrintJob): Promise<{ job: PrintJob } | { refused: JobOutcome }> {
     try {
@@ -243,7 +268,26 @@ export function createReleaseService(deps: ReleaseDeps) {
     stationOf,
 
     async readiness(printerId: string): Promise<Readiness> {
-      return stationOf(printerId).driver.readiness();
+      return remember(printerId, await stationOf(printerId).driver.readiness());
+    },
+
+    /**
+     * What the site's IPP queue tells the terminals' print dialogs about the printer it stands
+     * for, from the last readiness seen (the station page asks every few seconds): undefined
+     * while it is ready or nothing recent is known. The queue itself keeps accepting jobs, so
+     * the reasons are warnings, never errors.
+     */
+    queueStatus(siteId: string): { state: 'idle'; reasons: string[]; message: string } | undefined {
+      const printer = config.sites.find((site) => site.id === siteId)?.printers[0];
+      const seen = printer && lastReadiness.get(printer.id);
+      if (!seen || seen.readiness.ready || clock.now() - seen.at > QUEUE_STATUS_MAX_AGE_MS) return undefined;
+      const blocking = seen.readiness.blocking.length ? seen.readiness.blocking : seen.readiness.reasons;
+      const reasons = [...new Set(blocking.map((reason) => (IPP_WARNING_REASONS.has(reason) ? reason : 'other')))].map((reason) => `${reason}-warning`);
+      return {
+        state: 'idle',
+        reasons: reasons.length ? reasons : ['other-warning'],
+        message: 'The printer needs attention; jobs are held as usual and print once it is fixed.',
+      };
     },
 
     /** Logs a citizen in at a station by release code or QR token (QR is not throttled: it cannot be guessed). */
@@ -303,7 +347,7 @@ export function createReleaseService(deps: ReleaseDeps) {
       const candidates = releasableJobs(session.terminalSessionId).filter((job) => RELEASABLE.has(job.state));
       const selected = jobIds ? candidates.filter((job) => jobIds.includes(job.id)) : candidates;
       if (selected.length === 0) throw createNothingToPrintError();
-      const readiness = await driver.readiness();
+      const readiness = remember(session.printerId, await driver.readiness());
       if (!readiness.ready) throw createPrinterNotReadyReleaseError({ details: { state: readiness.state, reasons: readiness.blocking.length ? readiness.blocking : readiness.reasons } });
       const outcomes: JobOutcome[] = [];
       for (const job of selected) {

@@ -7,6 +7,8 @@ import { multipartFile } from '../helpers/multipart.ts';
 import { guessProbability, maxGuessesWithin } from '../../src/release/code-guard.ts';
 import { parseConfig } from '../../src/config/config.ts';
 import { demoConfig } from '../../src/config/demo-config.ts';
+import { decodeIppMessage, encodeIppMessage, findGroup, getBoolean, getInteger, getStrings, GroupTag, Operation } from '../../src/spool/ipp/codec/index.ts';
+import { ippRequest } from '../spool/ipp/ipp-request.ts';
 
 const fixtures = path.resolve(import.meta.dirname, '../../fixtures');
 const pdf3 = readFileSync(path.join(fixtures, 'pdf/gs-text-3-pages.pdf'));
@@ -92,6 +94,29 @@ describe('release station', () => {
     expect(print.json().error.code).toBe('release.printer_not_ready');
     expect(print.json().error.details.reasons).toEqual(['folder-not-writable']);
     expect(ctx.app.spool.getJob(job.id)?.state).toBe('held');
+  });
+
+  test("the site's IPP queue passes on what the station last saw of the printer, as a warning, for five minutes", async () => {
+    ctx = await createTestApp({ rawConfig: siteConfig({ printers: [{ id: PRINTER, name: 'P', driver: 'file', directory: '/dev/null/printed' }] }) });
+    const c = ctx;
+    const printerState = async () => {
+      const response = await c.app.inject({
+        method: 'POST',
+        url: '/ipp/print/lobeda',
+        headers: { 'content-type': 'application/ipp', host: 'localhost:8631' },
+        payload: encodeIppMessage(ippRequest(Operation.GetPrinterAttributes)),
+      });
+      const printer = findGroup(decodeIppMessage(response.rawPayload).message, GroupTag.printer)!;
+      return { state: getInteger(printer, 'printer-state'), reasons: getStrings(printer, 'printer-state-reasons'), accepting: getBoolean(printer, 'printer-is-accepting-jobs') };
+    };
+    // Nothing seen yet: the queue says nothing about the printer.
+    expect(await printerState()).toEqual({ state: 3, reasons: ['none'], accepting: true });
+    const station = await c.app.inject({ method: 'GET', url: `/api/release/printers/${PRINTER}` });
+    expect(station.json().readiness).toMatchObject({ ready: false, reasons: ['folder-not-writable'] });
+    // The terminals' print dialogs now show a warning; the queue still takes jobs.
+    expect(await printerState()).toEqual({ state: 3, reasons: ['other-warning'], accepting: true });
+    c.clock.advanceBy({ minutes: 6 });
+    expect(await printerState()).toEqual({ state: 3, reasons: ['none'], accepting: true });
   });
 
   test('the station session ends after the idle time', async () => {

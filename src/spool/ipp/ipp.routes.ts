@@ -47,7 +47,7 @@ export type IppRoutesOptions = {
   maxHeaderBytes?: number;
 };
 
-const IDLE_STATUS: PrinterStatus = { state: 'idle', reasons: [], message: 'Ready. Jobs wait for release at the printer.' };
+export const IDLE_QUEUE_STATUS: PrinterStatus = { state: 'idle', reasons: [], message: 'Ready. Jobs wait for release at the printer.' };
 
 /**
  * Registers the queues. Register at the root (no prefix):
@@ -160,7 +160,7 @@ export async function ippRoutes(fastify: FastifyInstance, options: IppRoutesOpti
           moreInfoUri: config.server.publicBaseUrl ?? `http://${host}/`,
           iconUri: `http://${host}/ipp/print/${site.id}/icon.png`,
           uuid: printerUuidForSite(site.id),
-          status: options.printerStatus?.(site.id) ?? IDLE_STATUS,
+          status: options.printerStatus?.(site.id) ?? IDLE_QUEUE_STATUS,
           queuedJobCount: spool.listJobs({ siteId: site.id, which: 'not-completed' }).filter((job) => job.state !== 'incoming').length,
           now: clock.date(),
           startedAt,
