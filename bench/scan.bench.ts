@@ -5,6 +5,7 @@
  * page, KB per page, and the word accuracy of each PDF's text against the fixtures' true text.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -112,6 +113,12 @@ async function druckpunkt({ pages, serverDir, dir, log }: { pages: Page[]; serve
   const exporter = (await import(path.join(serverDir, 'src/scan/export/pdf-export.ts'))) as typeof import('../src/scan/export/pdf-export.ts');
   const ocr = (await import(path.join(serverDir, 'src/scan/ocr/ocr.ts'))) as typeof import('../src/scan/ocr/ocr.ts');
   const models = (await import(path.join(serverDir, 'src/scan/scan.models.ts'))) as typeof import('../src/scan/scan.models.ts');
+  // libvips as the server sets it up at start (src/server.ts), when the measured tree does so.
+  const runtimeModule = path.join(serverDir, 'src/shared/image-runtime.ts');
+  if (existsSync(runtimeModule)) {
+    const runtime = (await import(runtimeModule)) as typeof import('../src/shared/image-runtime.ts');
+    log(`Druckpunkt: libvips concurrency ${runtime.configureImageRuntime().concurrency}, as the server sets it`);
+  }
   const clock = { now: () => Date.now(), date: () => new Date() };
   // Warm-up: the first sharp/libvips call loads codecs; a running server is past that.
   await pipeline.processPage({ image: pages[0]!.image, dpi: pages[0]!.dpi, preset: 'document' });

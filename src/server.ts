@@ -6,6 +6,7 @@ import { openDatabase, migrate, type Db } from './db/database.ts';
 import { createSystemClock } from './shared/clock.ts';
 import { createSystemRandom } from './shared/random.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
+import { configureImageRuntime } from './shared/image-runtime.ts';
 import { advertiseQueues } from './spool/dnssd.ts';
 import { fileURLToPath } from 'node:url';
 
@@ -29,6 +30,8 @@ export async function startServer({ env = process.env }: { env?: NodeJS.ProcessE
     throw error;
   }
   const logger = createLogger({ level: config.server.logLevel });
+  const imageRuntime = configureImageRuntime();
+  logger.debug(imageRuntime, 'image runtime configured');
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const db = openDatabase({ file: path.join(config.dataDir, 'druckpunkt.sqlite') });
   const applied = migrate({ db });
