@@ -311,7 +311,8 @@ describe('scan screens in Arabic, scanner problems and pickup errors', () => {
 
     await page.getByRole('button', { name: tr('scan.cancel.button'), exact: true }).click();
     // The question takes the focus; nothing is deleted yet.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('scan-cancel-question');
+    // Focus moves once the new screen rendered: poll instead of reading it right after the click.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('scan-cancel-question');
     expect((await context.request.get(`${jamming.baseUrl}/api/scan/sessions/current`)).status()).toBe(200);
     await page.getByRole('button', { name: tr('scan.cancel.confirm'), exact: true }).click();
     await waitForHeading(page, tr('station.title'));

@@ -378,7 +378,8 @@ describe('station page: choosing, deleting, time running out', () => {
     expect(await boxes(page)).toEqual([code[0], '', '', '', '', '']);
     await page.keyboard.type(code.slice(1), { delay: 150 });
     await waitForHeading(page, t('station.jobs.title'));
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    // Focus moves once the new screen rendered: poll instead of reading it right after the click.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
 
     const tabTo = async (match: (text: string) => boolean) => {
       for (let i = 0; i < 40; i++) {
@@ -402,7 +403,8 @@ describe('station page: choosing, deleting, time running out', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(t('station.jobs.printAll'));
     await page.keyboard.press('Enter');
     await waitForHeading(page, t('station.done.title'));
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    // Focus moves once the new screen rendered: poll instead of reading it right after the click.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     await tabTo((text) => text.startsWith(t('station.done.back')));
     await page.keyboard.press('Enter');
     await waitForHeading(page, t('station.title'));

@@ -162,8 +162,8 @@ describe('printing', () => {
     await (await chooser).setFiles({ name: 'Brief.pdf', mimeType: 'application/pdf', buffer: pdf3 });
     await waitForHeading(page, t('terminal.jobs.title'));
     await expect.poll(() => page.getByTestId('job').count(), { timeout: 10_000 }).toBe(1);
-    // Focus moved to the new screen's heading, not lost to <body>.
-    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+    // Focus moved to the new screen's heading, not lost to <body> (polled: it moves after rendering).
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
   });
 });
 
@@ -200,7 +200,8 @@ describe('my print jobs', () => {
     await expect.poll(() => page.getByTestId('job').count()).toBe(1);
     expect((await sessionFromApi()).jobs.map((job) => job.id)).toEqual([keptId]);
     await expect.poll(() => page.getByTestId('live-polite').textContent()).toBe(t('terminal.jobs.deletedAnnouncement'));
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('jobs-heading');
+    // Focus moves once the new screen rendered: poll instead of reading it right after the click.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('jobs-heading');
   });
 
   test('each job tells in words when it will be deleted', async () => {
