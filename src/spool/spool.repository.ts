@@ -126,7 +126,11 @@ export function createSpoolRepository({ db }: { db: Db }) {
        VALUES (@jobId, @seq, @documentId, @sourceFormat, @pages, @sizeBytes, @checked)`,
     ),
     markChecked: db.prepare('UPDATE print_job_documents SET checked = 1, pages = @pages WHERE job_id = @jobId AND seq = @seq'),
-    uncheckedJobIds: db.prepare<[], { job_id: number }>('SELECT DISTINCT job_id FROM print_job_documents WHERE checked = 0 ORDER BY job_id'),
+    // Canceled and completed jobs have no documents left to check.
+    uncheckedJobIds: db.prepare<[], { job_id: number }>(
+      `SELECT DISTINCT d.job_id FROM print_job_documents d JOIN print_jobs j ON j.id = d.job_id
+       WHERE d.checked = 0 AND j.state NOT IN ('canceled', 'completed') ORDER BY d.job_id`,
+    ),
     documentsOfJob: db.prepare<[number], DocumentRow>('SELECT * FROM print_job_documents WHERE job_id = ? ORDER BY seq'),
     deleteJob: db.prepare('DELETE FROM print_jobs WHERE id = ?'),
     findPreview: db.prepare<[number, number, number], { document_id: string }>(

@@ -245,6 +245,9 @@ export function createSpoolService(deps: SpoolDeps) {
    * and its documents shredded, so the terminal shows why it will not print.
    */
   async function checkJob(jobId: number): Promise<void> {
+    const state = repo.getJob(jobId)?.state;
+    // Gone, canceled or printed meanwhile: its documents are shredded, nothing to check.
+    if (state === undefined || state === 'canceled' || state === 'completed') return;
     for (const document of repo.listDocuments(jobId)) {
       if (document.checked) continue;
       try {

@@ -184,6 +184,10 @@ describe('quick answer, full check after', () => {
       await ctx.app.spool.checksSettled();
       expect(documentsOf(ctx, jobId)).toEqual([expect.objectContaining({ pages: 3, checked: 1 })]);
       expect(ctx.app.spool.checkPendingAfterRestart()).toBe(0);
+      // A canceled job's documents are gone: nothing is due for it, even if its row says unchecked.
+      await ctx.app.spool.cancelJob({ jobId });
+      db.prepare('UPDATE print_job_documents SET checked = 0 WHERE job_id = ?').run(jobId);
+      expect(ctx.app.spool.checkPendingAfterRestart()).toBe(0);
     } finally {
       await ctx?.close();
       ctx = undefined;
