@@ -79,7 +79,7 @@ async function run({ quick, log, serverDir }: BenchOptions): Promise<Section> {
           ...throughput,
           held,
           jobsPerSecondWithPreviews: (jobs * 1000) / (throughput.elapsedMs + backlogMs),
-          extra: `every job's full check and first preview were done ${ms(backlogMs)} after the last Print-Job response (background work, one task at a time, once the spool is idle)`,
+          extra: `every job's full check and first preview were done ${ms(backlogMs)} after the last Print-Job response (background work in two lanes, checks and thumbnails, once the spool is idle)`,
         };
         if (mode.concurrency === 1) {
           log(`Druckpunkt, first preview after Print-Job (${previewJobs} jobs)`);

@@ -168,15 +168,17 @@ export function createSpoolService(deps: SpoolDeps) {
     };
   }
 
-  // Background work — full checks of quickly counted PDFs first, then first thumbnails — runs
-  // one task at a time, and only once no job has arrived for BACKGROUND_IDLE_MS: a burst of jobs
-  // is answered first, its checks and thumbnails follow when it is over, so a burst never holds
-  // more than one document in memory for them. Whoever needs one now does not wait for the queue:
-  // a release calls ensureChecked, a terminal asking for a thumbnail gets it rendered at once.
+  // Background work — full checks of quickly counted PDFs and first thumbnails — runs in two
+  // lanes, one task each at a time (checks use the conversion worker, thumbnails the preview
+  // worker, so the lanes use both cores), and only once no job has arrived for
+  // BACKGROUND_IDLE_MS: a burst of jobs is answered first, its checks and thumbnails follow when
+  // it is over, so a burst never holds more than one document per lane in memory. Whoever needs
+  // one now does not wait for the queue: a release calls ensureChecked, a terminal asking for a
+  // thumbnail gets it rendered at once.
   const checkQueue = new Set<number>();
   const previewQueue = new Set<number>();
   const checksRunning = new Map<number, Promise<void>>();
-  let backgroundBusy = false;
+  const lanesBusy = { check: false, preview: false };
   let backgroundTimer: NodeJS.Timeout | undefined;
   let lastArrival = Number.NEGATIVE_INFINITY;
   let closed = false;
@@ -198,7 +200,9 @@ export function createSpoolService(deps: SpoolDeps) {
   }
 
   function pumpBackground() {
-    if (closed || backgroundBusy || backgroundTimer || (checkQueue.size === 0 && previewQueue.size === 0)) return;
+    const checkDue = !lanesBusy.check && checkQueue.size > 0;
+    const previewDue = !lanesBusy.preview && previewQueue.size > 0;
+    if (closed || backgroundTimer || (!checkDue && !previewDue)) return;
     const wait = lastArrival + BACKGROUND_IDLE_MS - performance.now();
     if (wait > 0) {
       backgroundTimer = setTimeout(() => {
@@ -208,20 +212,26 @@ export function createSpoolService(deps: SpoolDeps) {
       backgroundTimer.unref();
       return;
     }
-    backgroundBusy = true;
-    void runBackgroundTask().finally(() => {
-      backgroundBusy = false;
+    if (checkDue) runLane('check', runNextCheck);
+    if (previewDue) runLane('preview', runNextPreview);
+  }
+
+  function runLane(lane: keyof typeof lanesBusy, task: () => Promise<void>) {
+    lanesBusy[lane] = true;
+    void task().finally(() => {
+      lanesBusy[lane] = false;
       pumpBackground();
     });
   }
 
-  async function runBackgroundTask() {
+  async function runNextCheck() {
     const [checkId] = checkQueue;
-    if (checkId !== undefined) {
-      checkQueue.delete(checkId);
-      await (checksRunning.get(checkId) ?? startCheck(checkId)).catch(() => undefined);
-      return;
-    }
+    if (checkId === undefined) return;
+    checkQueue.delete(checkId);
+    await (checksRunning.get(checkId) ?? startCheck(checkId)).catch(() => undefined);
+  }
+
+  async function runNextPreview() {
     const [previewId] = previewQueue;
     if (previewId === undefined) return;
     previewQueue.delete(previewId);
@@ -594,14 +604,15 @@ export function createSpoolService(deps: SpoolDeps) {
       previewQueue.clear();
       clearTimeout(backgroundTimer);
       backgroundTimer = undefined;
-      while (backgroundBusy || checksRunning.size > 0) {
+      while (lanesBusy.check || lanesBusy.preview || checksRunning.size > 0) {
         await Promise.allSettled([...checksRunning.values()]);
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     },
 
     /** Background tasks (full checks, first thumbnails) queued or running, for /metrics. */
-    backgroundPending: (): number => checkQueue.size + previewQueue.size + Math.max(backgroundBusy ? 1 : 0, checksRunning.size),
+    backgroundPending: (): number =>
+      checkQueue.size + previewQueue.size + Math.max(lanesBusy.check ? 1 : 0, checksRunning.size) + (lanesBusy.preview ? 1 : 0),
 
     /** Resolves when no full check is queued or running (tests). */
     async checksSettled(): Promise<void> {
