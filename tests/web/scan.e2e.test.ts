@@ -240,7 +240,8 @@ describe('scanning at the station and picking up at the terminal', () => {
     await tpage.keyboard.type(`${code.slice(0, 3)} ${code.slice(3)}`);
     await tpage.keyboard.press('Enter');
     await tpage.getByTestId('pickup-document').first().waitFor();
-    expect(await activeTestId(tpage)).toBe('pickup-list-title');
+    // Focus moves once the list rendered (polled, as in every test of focus after a screen change).
+    await expect.poll(() => activeTestId(tpage)).toBe('pickup-list-title');
     expect(await tpage.getByTestId('pickup-document').textContent()).toContain(t('pickup.list.name', { number: 1 }));
     await expectNoA11yViolations(tpage, 'pickup list (de)');
 
