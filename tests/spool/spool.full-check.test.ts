@@ -91,8 +91,11 @@ describe('quick answer, full check after', () => {
     };
     const response = await printJob(c.app, GOOD);
     const jobId = getInteger(findGroup(response, GroupTag.job)!, 'job-id')!;
-    // Right after the answer: the check and the thumbnail wait for the spool to be idle.
-    expect(await pending()).toBe(2);
+    // Right after the answer the check and the thumbnail are still due (queued until the spool
+    // has been idle for a moment, or already running on a slow machine).
+    const right = await pending();
+    expect(right).toBeGreaterThanOrEqual(1);
+    expect(right).toBeLessThanOrEqual(2);
     const started = Date.now();
     while ((await pending()) > 0 && Date.now() - started < 10_000) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await pending()).toBe(0);

@@ -182,7 +182,8 @@ describe('scanning at the station and picking up at the terminal', () => {
     // Page 2 turned right, then moved to the front; focus stays on the button that was pressed.
     await cardButton(page, 1, t('scan.page.rotateRight')).click();
     await expect.poll(async () => (await sessionOf(context, main.baseUrl)).documents[0]!.pages[1]!.rotation).toBe(90);
-    expect(await cards(page).nth(1).locator('img').getAttribute('src')).toContain('v=90.0');
+    // The page shows it once it has the server's answer: polled, like every read after an action.
+    await expect.poll(() => cards(page).nth(1).locator('img').getAttribute('src')).toContain('v=90.0');
     await cardButton(page, 1, t('scan.page.earlier')).click();
     await expect.poll(async () => (await sessionOf(context, main.baseUrl)).documents[0]!.pages.map((p) => p.id)).toEqual([scanned[1], scanned[0], scanned[2]]);
     await expect.poll(() => politeText(page)).toBe(t('scan.page.movedTo', { page: 1 }));
@@ -192,16 +193,16 @@ describe('scanning at the station and picking up at the terminal', () => {
     // Page 3 deleted: greyed with a sentence, "Wiederherstellen" takes the focus.
     await cardButton(page, 2, t('scan.page.delete')).click();
     await expect.poll(() => cards(page).nth(2).getAttribute('class')).toContain('scan-page--deleted');
-    expect(await cards(page).nth(2).textContent()).toContain(t('scan.page.deleted'));
+    await expect.poll(() => cards(page).nth(2).textContent()).toContain(t('scan.page.deleted'));
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(t('scan.page.restore'));
-    expect(await page.locator('main').textContent()).toContain(t('scan.pages.kept', { count: 2 }));
+    await expect.poll(() => page.locator('main').textContent()).toContain(t('scan.pages.kept', { count: 2 }));
 
     // Page 2 scanned again from the glass: replaced in place, its thumbnail fetched anew.
     await page.getByRole('radio', { name: t('scan.source.flatbed') }).check();
     await cardButton(page, 1, t('scan.page.rescan')).click();
     await expect.poll(() => politeText(page), { timeout: 30_000 }).toBe(t('scan.progress.rescanned'));
-    expect(await cards(page).count()).toBe(3);
-    expect(await cards(page).nth(1).locator('img').getAttribute('src')).toMatch(/v=0\.1$/);
+    await expect.poll(() => cards(page).count()).toBe(3);
+    await expect.poll(() => cards(page).nth(1).locator('img').getAttribute('src')).toMatch(/v=0\.1$/);
 
     await page.getByRole('button', { name: t('scan.done'), exact: true }).click();
     await waitForHeading(page, t('scan.size.title'));
