@@ -101,12 +101,12 @@ describe('component kit', () => {
     expect(await less.isDisabled()).toBe(true);
     await more.click();
     await more.click();
-    expect(await page.getByTestId('copies').textContent()).toBe('3');
+    await expect.poll(() => page.getByTestId('copies').textContent()).toBe('3');
     const field = page.getByRole('textbox', { name: 'Anzahl Kopien', exact: true });
     await field.fill('250');
     await field.press('Tab');
-    expect(await page.getByTestId('copies').textContent()).toBe('10');
-    expect(await more.isDisabled()).toBe(true);
+    await expect.poll(() => page.getByTestId('copies').textContent()).toBe('10');
+    await expect.poll(() => more.isDisabled()).toBe(true);
   });
 
   test('announce() speaks through the polite or the assertive live region', async () => {
