@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Button } from '../shared/components/Button.tsx';
+import { CodeCard } from '../shared/components/CodeCard.tsx';
 import { IllustratedSteps } from '../shared/components/IllustratedSteps.tsx';
 import { announce } from '../shared/components/LiveRegion.tsx';
 import { describeError } from '../shared/api.ts';
@@ -9,10 +10,8 @@ import { EnterCode, GoToPrinter, TakePages } from './illustrations.tsx';
 import {
   deleteJob,
   deletionIn,
-  groupedCode,
   jobStatus,
   previewUrl,
-  spokenDigits,
   svgDataUrl,
   type JobStatus,
   type TerminalJob,
@@ -23,19 +22,16 @@ import {
 export function ReleaseCode({ session }: { session: TerminalSession['session'] }) {
   const { t } = useI18n();
   return (
-    <section class="code-card" aria-labelledby="code-heading">
-      <div class="code-card__text">
-        <h2 id="code-heading">{t('terminal.code.heading')}</h2>
-        {/* Left to right in Arabic too: the groups must read like the station's keypad. */}
-        <p class="code-card__digits" dir="ltr">
-          <span role="img" aria-label={spokenDigits(session.code)} data-testid="release-code">
-            {groupedCode(session.code)}
-          </span>
-        </p>
-        <p>{t('terminal.code.hint')}</p>
-      </div>
-      <img class="code-card__qr" src={svgDataUrl(session.qrSvg)} alt={t('terminal.code.qrAlt')} width={180} height={180} />
-    </section>
+    <CodeCard
+      id="code-heading"
+      title={t('terminal.code.heading')}
+      code={session.code}
+      codeTestId="release-code"
+      qrSrc={svgDataUrl(session.qrSvg)}
+      qrAlt={t('terminal.code.qrAlt')}
+    >
+      <p>{t('terminal.code.hint')}</p>
+    </CodeCard>
   );
 }
 

@@ -18,7 +18,6 @@ import { endSession, groupedCode, type TerminalJob, type TerminalSession, type U
 import { UploadPanel } from './UploadPanel.tsx';
 import { PickupScreen, usePickupToken } from './pickup/PickupScreen.tsx';
 import { useTerminalSession } from './use-terminal-session.ts';
-import '../shared/components/code-card.css';
 import './terminal.css';
 
 /** A message on the start screen after something finished (shown and announced once). */

@@ -142,15 +142,7 @@ export function deletionIn(secondsLeft: number): { value: number; unit: 'hour' |
   return { value: Math.max(1, Math.ceil(seconds / 60)), unit: 'minute' };
 }
 
-/** "123 456" → "1 2 3 4 5 6": screen readers then say each digit instead of "one hundred twenty-three". */
-export function spokenDigits(code: string): string {
-  return [...code.replace(/\s/g, '')].join(' ');
-}
-
-/** The code in two groups of three, as printed on the station's screen. */
-export function groupedCode(code: string): string {
-  return code.length === 6 ? `${code.slice(0, 3)} ${code.slice(3)}` : code;
-}
+export { groupedCode, spokenDigits } from '../shared/code-display.ts';
 
 /** An SVG from our own server as an <img> source: no markup from an answer ever enters the DOM. */
 export function svgDataUrl(svg: string): string {

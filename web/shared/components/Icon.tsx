@@ -1,4 +1,4 @@
-import type { JSX } from 'preact';
+import type { ComponentChildren, JSX } from 'preact';
 import './illustrated.css';
 
 /**
@@ -148,12 +148,11 @@ export type IconProps = {
   class?: string;
 };
 
-/** A decorative icon: always beside a visible text, so it is hidden from screen readers. */
-export function Icon({ name, class: extra }: IconProps) {
-  const shape = (name !== undefined ? paths[name] : undefined) ?? paths.link;
+/** The frame every line drawing of the product shares: 24×24, `currentColor` lines, decorative. */
+export function LineIcon({ class: className, children }: { class: string; children: ComponentChildren }) {
   return (
     <svg
-      class={['icon', extra].filter(Boolean).join(' ')}
+      class={className}
       viewBox="0 0 24 24"
       aria-hidden="true"
       focusable="false"
@@ -163,7 +162,13 @@ export function Icon({ name, class: extra }: IconProps) {
       stroke-linecap="round"
       stroke-linejoin="round"
     >
-      {shape}
+      {children}
     </svg>
   );
+}
+
+/** A decorative icon: always beside a visible text, so it is hidden from screen readers. */
+export function Icon({ name, class: extra }: IconProps) {
+  const shape = (name !== undefined ? paths[name] : undefined) ?? paths.link;
+  return <LineIcon class={['icon', extra].filter(Boolean).join(' ')}>{shape}</LineIcon>;
 }

@@ -23,8 +23,8 @@ import {
   type TargetBytes,
 } from './scan-api.ts';
 import { describeScanError, scanProblemText } from './scan-errors.ts';
-import { defaultSource, groupedCode, keptPageCount, megabytes, moveTarget, offeredSources, pageIds, placeOf, rotated, spokenDigits, svgDataUrl } from './scan-model.ts';
-import '../../shared/components/code-card.css';
+import { defaultSource, keptPageCount, megabytes, moveTarget, offeredSources, pageIds, placeOf, rotated, spokenDigits, svgDataUrl } from './scan-model.ts';
+import { CodeCard } from '../../shared/components/CodeCard.tsx';
 import './scan.css';
 
 /** Without a touch or key for this long the scan is dropped (the server's own limit is 5 minutes). */
@@ -598,20 +598,18 @@ export function ScanFlow({ scannerId, siteName, onExit }: ScanFlowProps) {
       const { pickup, documents, legibilityCropUrl } = screen.finished;
       return (
         <Page title={t('scan.result.title')} siteName={siteName} screenKey={screenKey}>
-          <section class="code-card scan-code" aria-labelledby="scan-code-title">
-            <div class="code-card__text">
-              <h2 id="scan-code-title">{t('scan.result.codeTitle')}</h2>
-              {/* Left to right in Arabic too: the groups must read like the terminal's field. */}
-              <p class="code-card__digits" dir="ltr">
-                <span role="img" aria-label={spokenDigits(pickup.code)} data-testid="pickup-code">
-                  {groupedCode(pickup.code)}
-                </span>
-              </p>
-              <p class="code-card__how">{t('scan.result.how')}</p>
-              <p>{t('scan.result.expires', { time: format.time(new Date(pickup.expiresAt)) })}</p>
-            </div>
-            <img class="code-card__qr" src={svgDataUrl(pickup.qrSvg)} alt={t('scan.result.qrAlt')} width={180} height={180} />
-          </section>
+          <CodeCard
+            id="scan-code-title"
+            class="scan-code"
+            title={t('scan.result.codeTitle')}
+            code={pickup.code}
+            codeTestId="pickup-code"
+            qrSrc={svgDataUrl(pickup.qrSvg)}
+            qrAlt={t('scan.result.qrAlt')}
+          >
+            <p class="code-card__how">{t('scan.result.how')}</p>
+            <p>{t('scan.result.expires', { time: format.time(new Date(pickup.expiresAt)) })}</p>
+          </CodeCard>
           <section aria-labelledby="scan-files-title">
             <h2 id="scan-files-title">{t('scan.result.filesTitle')}</h2>
             <ul class="scan-files">

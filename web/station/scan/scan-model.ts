@@ -65,15 +65,7 @@ export function megabytes(bytes: number): number {
   return Math.round((bytes / 1_000_000) * 10) / 10;
 }
 
-/** The code in two groups of three, as the terminal's keypad field expects it read. */
-export function groupedCode(code: string): string {
-  return code.length === 6 ? `${code.slice(0, 3)} ${code.slice(3)}` : code;
-}
-
-/** "123456" → "1 2 3 4 5 6": screen readers then say each digit. */
-export function spokenDigits(code: string): string {
-  return [...code.replace(/\s/g, '')].join(' ');
-}
+export { groupedCode, spokenDigits } from '../../shared/code-display.ts';
 
 /**
  * An SVG from our own server as an <img> source, base64-encoded: the answer's markup never

@@ -1,4 +1,5 @@
 import type { JSX } from 'preact';
+import { LineIcon } from '../../shared/components/Icon.tsx';
 import type { WidgetState } from './AusweisAppStatus.tsx';
 
 // One drawing per state, so the state is told by shape and text, never by colour alone. Drawn
@@ -55,19 +56,5 @@ const shapes: Record<WidgetState, JSX.Element> = {
 
 /** Decorative: the status text beside it says the same, so screen readers skip it. */
 export function StatusIcon({ state }: { state: WidgetState }) {
-  return (
-    <svg
-      class="eid-status__icon"
-      viewBox="0 0 24 24"
-      aria-hidden="true"
-      focusable="false"
-      fill="none"
-      stroke="currentColor"
-      stroke-width="1.8"
-      stroke-linecap="round"
-      stroke-linejoin="round"
-    >
-      {shapes[state]}
-    </svg>
-  );
+  return <LineIcon class="eid-status__icon">{shapes[state]}</LineIcon>;
 }
