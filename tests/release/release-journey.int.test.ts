@@ -3,7 +3,7 @@ import { mkdtempSync, existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startCupsd, type Cupsd } from '../helpers/peers/index.ts';
-import { waitUntil } from '../helpers/peers/process.ts';
+import { tailOf, waitUntil } from '../helpers/peers/process.ts';
 import { startPrinterUnderTest, ENGINE_REPORTING_PAGES, type PrinterUnderTest } from './printers/print-engine.ts';
 import { createTestApp } from '../helpers/test-app.ts';
 import { openDatabase, migrate } from '../../src/db/database.ts';
@@ -31,12 +31,35 @@ async function listen(ctx: Ctx) {
   return `ipp://127.0.0.1:${address.port}/ipp/print/lobeda`;
 }
 
+/** What each side did, for a step that did not finish in time. */
+async function whatHappened(ctx: Ctx, peers: { cupsd?: Cupsd; printer?: PrinterUnderTest }) {
+  return [
+    `jobs: ${JSON.stringify(ctx.db.prepare('SELECT id, state, state_reason FROM print_jobs').all())}`,
+    `attempts: ${JSON.stringify(ctx.db.prepare('SELECT * FROM print_attempts').all())}`,
+    `druckpunkt log:\n${ctx.logs.lines.slice(-30).join('')}`,
+    peers.cupsd ? `cupsd error_log:\n${await tailOf(peers.cupsd.errorLog, 40)}` : '',
+    peers.printer ? `ippeveprinter log:\n${await tailOf(peers.printer.logFile, 40)}` : '',
+  ].join('\n');
+}
+
+/**
+ * The release settles within `ms`, or the test fails with what each side did — never with a bare
+ * test timeout that says nothing about where it stopped.
+ */
+async function settledWithin(ctx: Ctx, peers: { cupsd?: Cupsd; printer?: PrinterUnderTest }, ms = 20_000) {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+  const outcome = await Promise.race([ctx.app.release.settled().then(() => 'settled' as const), timedOut]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') throw new Error(`the release did not settle within ${ms} ms\n${await whatHappened(ctx, peers)}`);
+}
+
 async function heldViaCupsd(ctx: Ctx, cupsd: Cupsd, file: string) {
   await cupsd.lp(['-d', 'druckpunkt', '-t', 'Antrag', file]);
   await waitUntil({
     check: async () => ctx.app.spool.listJobs({ siteId: 'lobeda', which: 'not-completed' }).some((j) => j.state === 'held'),
-    timeoutMs: 60_000,
-    describe: async () => 'no held job arrived from cupsd',
+    timeoutMs: 30_000,
+    describe: async () => `no held job arrived from cupsd within 30 s\n${await whatHappened(ctx, { cupsd })}`,
   });
   const job = ctx.app.spool.listJobs({ siteId: 'lobeda', which: 'not-completed' }).find((j) => j.state === 'held')!;
   return { job, code: ctx.app.spool.getSession(job.sessionId)!.code };
@@ -72,7 +95,8 @@ async function printer(script = ENGINE_REPORTING_PAGES): Promise<PrinterUnderTes
   return p;
 }
 
-describe('release with real peers: cupsd → Druckpunkt → ippeveprinter', () => {
+// Each step has its own bound (below) that names where it stopped; the test's bound is above their sum.
+describe('release with real peers: cupsd → Druckpunkt → ippeveprinter', { timeout: 120_000 }, () => {
   test('the job prints once, exactly its pages are charged, and the document and key are gone', async () => {
     const printerPeer = await printer();
     const ctx = await createTestApp({ rawConfig: configFor(printerPeer.uri4), followIntervalMs: 100 });
@@ -82,7 +106,7 @@ describe('release with real peers: cupsd → Druckpunkt → ippeveprinter', () =
 
     const cookie = await login(ctx, code);
     expect((await print(ctx, cookie))[0]!.started).toBe(true);
-    await ctx.app.release.settled();
+    await settledWithin(ctx, { cupsd, printer: printerPeer });
 
     expect(await printerPeer.receivedPages()).toEqual([3]);
     expect(ctx.app.spool.getJob(job.id)).toMatchObject({ state: 'completed', pagesCompleted: 3 });
@@ -103,7 +127,7 @@ describe('release with real peers: cupsd → Druckpunkt → ippeveprinter', () =
     const cookie = await login(ctx, code);
 
     await print(ctx, cookie);
-    await ctx.app.release.settled();
+    await settledWithin(ctx, { cupsd, printer: printerPeer });
     expect(existsSync(flag)).toBe(false);
     const afterAbort = await available(ctx, cookie);
     expect(afterAbort.availablePages).toBe(30);
@@ -111,7 +135,7 @@ describe('release with real peers: cupsd → Druckpunkt → ippeveprinter', () =
     expect(afterAbort.jobs[0].stateReason).toBeTruthy();
 
     expect((await print(ctx, cookie))[0]!.started).toBe(true);
-    await ctx.app.release.settled();
+    await settledWithin(ctx, { cupsd, printer: printerPeer });
     expect(ctx.app.spool.getJob(job.id)?.state).toBe('completed');
     expect((await available(ctx, cookie)).availablePages).toBe(27);
   });
