@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import {
   serializerCompiler,
@@ -23,7 +24,7 @@ import { createSpoolRepository } from './spool/spool.repository.ts';
 import { createSpoolService, type NormalizeFn, type RenderPreviewFn, type SpoolService } from './spool/spool.usecases.ts';
 import { createTerminalResolver } from './spool/terminals.ts';
 import { spoolRoutes } from './spool/spool.routes.ts';
-import { IDLE_QUEUE_STATUS, ippRoutes } from './spool/ipp/ipp.routes.ts';
+import { IDLE_QUEUE_STATUS, ippRoutes, type RawIppHandler } from './spool/ipp/ipp.routes.ts';
 import { createNormalizerPool, normalizeDocument } from './spool/formats/normalize.ts';
 import { createPreviewPool, renderPreview } from './spool/previews/previews.ts';
 import { createLedger } from './quota/ledger.ts';
@@ -84,11 +85,23 @@ export type App = FastifyInstance & {
  */
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config, db, logger } = deps;
+  // IPP requests are taken off the HTTP server before Fastify sees them (see RawIppHandler).
+  let rawIpp: RawIppHandler | undefined;
   const app = Fastify({
     loggerInstance: logger,
     trustProxy: config.server.trustProxy,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    serverFactory: (handler) => {
+      const server = createServer((request, response) => {
+        if (rawIpp?.(request, response)) return;
+        handler(request, response);
+      });
+      // What Fastify sets on a server of its own: keep-alive longer than common proxies', no request cap.
+      server.keepAliveTimeout = 72_000;
+      server.requestTimeout = 0;
+      return server;
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -296,7 +309,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(spoolRoutes, { config, spool, clock: deps.clock });
   // The IPP queues share the port with the web pages, as CUPS does: POST /ipp/print/<site>.
   // Their printer-state-reasons pass on what the station last saw of the real printer.
-  await app.register(ippRoutes, { config, spool, clock: deps.clock, printerStatus: (siteId) => release.queueStatus(siteId) ?? IDLE_QUEUE_STATUS });
+  await app.register(ippRoutes, {
+    config,
+    spool,
+    clock: deps.clock,
+    printerStatus: (siteId) => release.queueStatus(siteId) ?? IDLE_QUEUE_STATUS,
+    exposeRawHandler: (handler) => (rawIpp = handler),
+  });
   await app.register(releaseRoutes, { prefix: '/api/release', release, spool, clock: deps.clock });
 
   // Staff console API, quota rules and vouchers, statistics (admin only).

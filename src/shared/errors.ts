@@ -77,6 +77,11 @@ export const createPayloadTooLargeError = createErrorFactory({
   statusCode: 413,
   message: 'The request is too large.',
 });
+export const createUnsupportedMediaTypeError = createErrorFactory({
+  code: 'http.unsupported_media_type',
+  statusCode: 415,
+  message: 'The request could not be understood.',
+});
 export const createInternalError = createErrorFactory({
   code: 'internal.error',
   statusCode: 500,

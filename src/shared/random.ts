@@ -1,4 +1,4 @@
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomFillSync, randomInt, randomUUID } from 'node:crypto';
 
 /**
  * Randomness is injected (`random.releaseCode()`), so tests can make codes collide on purpose
@@ -15,10 +15,28 @@ export type Random = {
   token(bytes?: number): string;
 };
 
+/** Bytes drawn from the CSPRNG in one call and handed out in pieces (see `bytes`). */
+const POOL_BYTES = 4096;
+
 export function createSystemRandom(): Random {
+  // Every held job takes a document key, a nonce prefix and more: one getrandom call per 4 KiB
+  // instead of one per value. Handed-out bytes are copied and wiped from the pool, never reused.
+  const pool = Buffer.alloc(POOL_BYTES);
+  let used = POOL_BYTES;
+  const bytes = (length: number): Buffer => {
+    if (length > POOL_BYTES / 4) return randomBytes(length);
+    if (used + length > POOL_BYTES) {
+      randomFillSync(pool);
+      used = 0;
+    }
+    const out = Buffer.from(pool.subarray(used, used + length));
+    pool.fill(0, used, used + length);
+    used += length;
+    return out;
+  };
   return {
     int: (max) => randomInt(max),
-    bytes: (length) => randomBytes(length),
+    bytes,
     uuid: () => randomUUID(),
     numericCode: (digits = 6) => String(randomInt(10 ** digits)).padStart(digits, '0'),
     token: (bytes = 24) => randomBytes(bytes).toString('base64url'),

@@ -86,6 +86,8 @@ const toDocument = (row: DocumentRow): JobDocument => ({
 });
 
 export function createSpoolRepository({ db }: { db: Db }) {
+  // One transaction wrapper for all callers (better-sqlite3 builds one per db.transaction call).
+  const runInTransaction = db.transaction((fn: () => unknown) => fn());
   const statements = {
     currentSession: db.prepare<[string, string], SessionRow>(
       'SELECT * FROM terminal_sessions WHERE site_id = ? AND terminal_id = ? AND ended_at IS NULL',
@@ -174,7 +176,7 @@ export function createSpoolRepository({ db }: { db: Db }) {
       expiresAt: number;
     }): number => Number(statements.insertJob.run({ stateReason: null, ...job }).lastInsertRowid),
     /** Runs `fn` in one transaction (nested calls become savepoints). */
-    inTransaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    inTransaction: <T>(fn: () => T): T => runInTransaction(fn) as T,
     getJob: (id: number) => {
       const row = statements.jobById.get(id);
       return row ? toJob(row) : undefined;

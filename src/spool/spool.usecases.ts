@@ -487,18 +487,25 @@ export function createSpoolService(deps: SpoolDeps) {
      * job row, encrypted document (inline), document row, statistics — so it costs one commit;
      * its full check follows. Anything else goes the way of Create-Job + Send-Document.
      */
-    async submitJob({ stream, declaredFormat, ...job }: NewJob & { stream: Readable; declaredFormat?: string }): Promise<PrintJob> {
+    async submitJob({ declaredFormat, ...args }: NewJob & ({ stream: Readable } | { bytes: Buffer }) & { declaredFormat?: string }): Promise<PrintJob> {
       noteArrival();
-      const incoming = limitBytes(stream, config.limits.maxUploadBytes, 0);
-      let head: Awaited<ReturnType<typeof readUpTo>>;
-      try {
-        head = await readUpTo(incoming, QUICK_COUNT_MAX_BYTES);
-      } catch (error) {
-        // Too large, or the client went away: whatever still comes is read and dropped.
-        stream.resume();
-        throw error;
+      const { stream, bytes, ...job } = { stream: undefined, bytes: undefined, ...args };
+      // A document already in memory (a small IPP request) within the limit needs no reading.
+      const inMemory = bytes !== undefined && bytes.length <= config.limits.maxUploadBytes ? bytes : undefined;
+      // Bytes over the limit go the stream way, which refuses them as every too-large document.
+      const source = stream ?? Readable.from(inMemory ? [] : [bytes!], { objectMode: false });
+      const incoming = limitBytes(source, config.limits.maxUploadBytes, 0);
+      let head: Awaited<ReturnType<typeof readUpTo>> = { chunks: inMemory ? [inMemory] : [], bytes: inMemory?.length ?? 0, ended: true };
+      if (!inMemory) {
+        try {
+          head = await readUpTo(incoming, QUICK_COUNT_MAX_BYTES);
+        } catch (error) {
+          // Too large, or the client went away: whatever still comes is read and dropped.
+          source.resume();
+          throw error;
+        }
       }
-      const whole = head.ended ? Buffer.concat(head.chunks) : undefined;
+      const whole = inMemory ?? (head.ended ? Buffer.concat(head.chunks) : undefined);
       const pages = whole && store.fitsInline(whole.length) ? quickCountPdfPages(whole, { maxPages: config.limits.maxPages }) : null;
       if (whole && pages !== null) {
         const held = repo.inTransaction(() => {
@@ -521,7 +528,7 @@ export function createSpoolService(deps: SpoolDeps) {
       try {
         return await addDocument({ jobId: created.id, stream: replay, declaredFormat, lastDocument: true });
       } catch (error) {
-        stream.resume();
+        source.resume();
         throw error;
       }
     },

@@ -152,13 +152,20 @@ export function createLocalSlotter(timeZone: string): (at: number) => LocalSlot 
     hourCycle: 'h23',
     weekday: 'short',
   });
+  // Every time zone's offset today is a whole number of quarter hours, so the local day, hour and
+  // weekday are the same throughout each UTC quarter hour: one formatting per quarter hour.
+  let cached: { quarter: number; slot: LocalSlot } | undefined;
   return (at) => {
+    const quarter = Math.floor(at / 900_000);
+    if (cached?.quarter === quarter) return { ...cached.slot };
     const parts = Object.fromEntries(format.formatToParts(at).map((part) => [part.type, part.value]));
-    return {
+    const slot = {
       day: `${parts.year}-${parts.month}-${parts.day}`,
       hour: Number(parts.hour) % 24,
       weekday: WEEKDAYS[parts.weekday as keyof typeof WEEKDAYS],
     };
+    cached = { quarter, slot };
+    return { ...slot };
   };
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { createTestDb } from '../helpers/test-db.ts';
 import { createTestClock } from '../../src/shared/clock.ts';
 import { createStatsRecorder } from '../../src/stats/stats.usecases.ts';
-import { METRICS } from '../../src/stats/stats.models.ts';
+import { createLocalSlotter, METRICS } from '../../src/stats/stats.models.ts';
 import { isErrorOf } from '../../src/shared/errors.ts';
 import { createRangeInvalidError, createSiteUnknownStatsError } from '../../src/stats/stats.errors.ts';
 
@@ -229,5 +229,35 @@ describe('CSV export', () => {
     expect(sum('Seiten farbig')).toBe(totals.pagesPrintedColor);
     expect(sum('Seiten schwarz-weiß')).toBe(totals.pagesPrintedMono);
     expect(totals.pagesPrintedColor + totals.pagesPrintedMono).toBe((39 * 40) / 2);
+  });
+});
+
+describe('local time slots', () => {
+  test('an event is counted in the local hour on both sides of the spring and autumn clock changes', () => {
+    const slotOf = createLocalSlotter('Europe/Berlin');
+    // 2026-03-29: 02:00 CET becomes 03:00 CEST at 01:00 UTC. Same UTC quarter hour asked twice first.
+    expect(slotOf(Date.UTC(2026, 2, 29, 0, 50))).toEqual({ day: '2026-03-29', hour: 1, weekday: 7 });
+    expect(slotOf(Date.UTC(2026, 2, 29, 0, 59, 59, 999))).toEqual({ day: '2026-03-29', hour: 1, weekday: 7 });
+    expect(slotOf(Date.UTC(2026, 2, 29, 1, 0))).toEqual({ day: '2026-03-29', hour: 3, weekday: 7 });
+    // 2026-10-25: 03:00 CEST becomes 02:00 CET at 01:00 UTC.
+    expect(slotOf(Date.UTC(2026, 9, 25, 0, 59))).toEqual({ day: '2026-10-25', hour: 2, weekday: 7 });
+    expect(slotOf(Date.UTC(2026, 9, 25, 1, 0))).toEqual({ day: '2026-10-25', hour: 2, weekday: 7 });
+    expect(slotOf(Date.UTC(2026, 9, 25, 2, 0))).toEqual({ day: '2026-10-25', hour: 3, weekday: 7 });
+    // Midnight: a new local day and weekday.
+    expect(slotOf(Date.UTC(2026, 10, 26, 22, 59))).toEqual({ day: '2026-11-26', hour: 23, weekday: 4 });
+    expect(slotOf(Date.UTC(2026, 10, 26, 23, 0))).toEqual({ day: '2026-11-27', hour: 0, weekday: 5 });
+  });
+
+  test('a zone three quarters off the hour (Asia/Kathmandu, +05:45) changes hour at :15 UTC', () => {
+    const slotOf = createLocalSlotter('Asia/Kathmandu');
+    expect(slotOf(Date.UTC(2026, 10, 27, 4, 14, 59))).toMatchObject({ hour: 9 });
+    expect(slotOf(Date.UTC(2026, 10, 27, 4, 15))).toMatchObject({ hour: 10 });
+  });
+
+  test('a slot handed out cannot change the next one', () => {
+    const slotOf = createLocalSlotter('Europe/Berlin');
+    const first = slotOf(Date.UTC(2026, 10, 27, 10, 0));
+    first.hour = 99;
+    expect(slotOf(Date.UTC(2026, 10, 27, 10, 1)).hour).toBe(11);
   });
 });

@@ -24,9 +24,15 @@ type PdfValue = number | string | boolean | null | PdfRef | PdfDict | PdfValue[]
 class Unsure extends Error {}
 
 const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)$/;
-const INTEGER = /^\d+$/;
-const WHITESPACE = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
-const DELIMITERS = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]);
+// Byte classes (PDF 32000-1 §7.2.2): 1 white-space, 2 delimiter, 0 regular.
+const SPACE = 1;
+const DELIMITER = 2;
+const CLASS = new Uint8Array(256);
+for (const c of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]) CLASS[c] = SPACE;
+for (const c of [0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]) CLASS[c] = DELIMITER;
+const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 0x39;
+/** Integers beyond this are not object numbers or offsets we accept; parsing them by bytes stays exact. */
+const MAX_DIGITS = 15;
 
 const isRef = (value: PdfValue | undefined): value is PdfRef => typeof value === 'object' && value !== null && 'ref' in value;
 const isDict = (value: PdfValue | undefined): value is PdfDict => typeof value === 'object' && value !== null && 'dict' in value;
@@ -45,27 +51,43 @@ class Parser {
     const { bytes } = this;
     while (this.pos < bytes.length) {
       const c = bytes[this.pos]!;
-      if (WHITESPACE.has(c)) this.pos++;
+      if (CLASS[c] === SPACE) this.pos++;
       else if (c === 0x25) {
         while (this.pos < bytes.length && bytes[this.pos] !== 0x0a && bytes[this.pos] !== 0x0d) this.pos++;
       } else break;
     }
   }
 
-  private regular(): string {
+  /** Moves past a run of regular bytes; returns where it started. */
+  private skipRegular(): number {
     const start = this.pos;
     const { bytes } = this;
-    while (this.pos < bytes.length && !WHITESPACE.has(bytes[this.pos]!) && !DELIMITERS.has(bytes[this.pos]!)) this.pos++;
-    if (this.pos === start) throw new Unsure('empty token');
-    return bytes.toString('latin1', start, this.pos);
+    while (this.pos < bytes.length && CLASS[bytes[this.pos]!] === 0) this.pos++;
+    return start;
   }
 
-  /** Like regular(), but '' instead of an error when a delimiter or the end comes first. */
-  private peekRegular(): string {
-    const start = this.pos;
+  private regular(): string {
+    const start = this.skipRegular();
+    if (this.pos === start) throw new Unsure('empty token');
+    return this.bytes.toString('latin1', start, this.pos);
+  }
+
+  /**
+   * A token of digits only (up to MAX_DIGITS), read as a number without making a string; -1 when
+   * the token is anything else (the position is then unchanged).
+   */
+  private unsignedInteger(): number {
     const { bytes } = this;
-    while (this.pos < bytes.length && !WHITESPACE.has(bytes[this.pos]!) && !DELIMITERS.has(bytes[this.pos]!)) this.pos++;
-    return bytes.toString('latin1', start, this.pos);
+    let at = this.pos;
+    let value = 0;
+    while (at < bytes.length && isDigit(bytes[at])) {
+      value = value * 10 + (bytes[at]! - 0x30);
+      at++;
+    }
+    const digits = at - this.pos;
+    if (digits === 0 || digits > MAX_DIGITS || (at < bytes.length && CLASS[bytes[at]!] === 0)) return -1;
+    this.pos = at;
+    return value;
   }
 
   /** The next raw token: a keyword or number as text, or a delimiter. */
@@ -89,8 +111,7 @@ class Parser {
     const c = bytes[this.pos]!;
     if (c === 0x2f) {
       this.pos++;
-      const start = this.pos;
-      while (this.pos < bytes.length && !WHITESPACE.has(bytes[this.pos]!) && !DELIMITERS.has(bytes[this.pos]!)) this.pos++;
+      const start = this.skipRegular();
       return { name: bytes.toString('latin1', start, this.pos) };
     }
     if (this.peekTwo(0x3c)) {
@@ -136,27 +157,34 @@ class Parser {
         items.push(this.value(depth + 1));
       }
     }
-    if (DELIMITERS.has(c)) throw new Unsure('unexpected delimiter');
+    if (CLASS[c] === DELIMITER) throw new Unsure('unexpected delimiter');
+    if (isDigit(c)) {
+      // The common case, by bytes: an object number and "num gen R" references.
+      const number = this.unsignedInteger();
+      if (number >= 0) {
+        // "num gen R" is a reference: look ahead without consuming when it is not. Never throws:
+        // a failed look-ahead is common (arrays of numbers) and must stay cheap.
+        const save = this.pos;
+        this.skipSpace();
+        const gen = this.unsignedInteger();
+        if (gen >= 0) {
+          this.skipSpace();
+          if (bytes[this.pos] === 0x52 && (this.pos + 1 >= bytes.length || CLASS[bytes[this.pos + 1]!] !== 0)) {
+            this.pos++;
+            return { ref: true, num: number, gen };
+          }
+        }
+        this.pos = save;
+        return number;
+      }
+    }
     const word = this.regular();
     if (word === 'true') return true;
     if (word === 'false') return false;
     if (word === 'null') return null;
+    // Signed, fractional or very long numbers; never a reference.
     const number = Number(word);
-    if (word !== '' && Number.isFinite(number) && NUMERIC.test(word)) {
-      // "num gen R" is a reference: look ahead without consuming when it is not.
-      if (Number.isInteger(number) && number >= 0 && INTEGER.test(word)) {
-        // Never throws: a failed look-ahead is common (arrays of numbers) and must stay cheap.
-        const save = this.pos;
-        this.skipSpace();
-        const gen = this.peekRegular();
-        if (gen !== '' && INTEGER.test(gen)) {
-          this.skipSpace();
-          if (this.peekRegular() === 'R') return { ref: true, num: number, gen: Number(gen) };
-        }
-        this.pos = save;
-      }
-      return number;
-    }
+    if (Number.isFinite(number) && NUMERIC.test(word)) return number;
     throw new Unsure('unexpected keyword');
   }
 }
@@ -178,19 +206,35 @@ function readXrefSection(bytes: Buffer, offset: number, entries: Map<number, Xre
     while (at < bytes.length && (bytes[at] === 0x0d || bytes[at] === 0x0a || bytes[at] === 0x20)) at++;
     if (at + count * 20 > bytes.length) throw new Unsure('xref runs past the end');
     for (let i = 0; i < count; i++) {
-      const line = bytes.toString('latin1', at + i * 20, at + i * 20 + 18);
-      const match = /^(\d{10}) (\d{5}) ([nf])$/.exec(line);
-      if (!match) throw new Unsure('bad xref entry');
-      const num = start + i;
+      const entry = xrefEntry(bytes, at + i * 20);
+      if (!entry) throw new Unsure('bad xref entry');
       // Newer sections are read first: an entry already known wins.
-      if (match[3] === 'n' && !entries.has(num)) entries.set(num, { offset: Number(match[1]), gen: Number(match[2]) });
-      if (match[3] === 'f' && !entries.has(num)) entries.set(num, { offset: -1, gen: Number(match[2]) });
+      if (!entries.has(start + i)) entries.set(start + i, entry);
     }
     parser.pos = at + count * 20;
   }
   const trailer = parser.value();
   if (!isDict(trailer)) throw new Unsure('trailer is not a dictionary');
   return trailer.dict;
+}
+
+/** One 20-byte xref entry at `at` ("oooooooooo ggggg n"); a free entry has offset -1. Null if malformed. */
+function xrefEntry(bytes: Buffer, at: number): XrefEntry | null {
+  let offset = 0;
+  for (let i = 0; i < 10; i++) {
+    const c = bytes[at + i];
+    if (!isDigit(c)) return null;
+    offset = offset * 10 + (c! - 0x30);
+  }
+  let gen = 0;
+  for (let i = 11; i < 16; i++) {
+    const c = bytes[at + i];
+    if (!isDigit(c)) return null;
+    gen = gen * 10 + (c! - 0x30);
+  }
+  const kind = bytes[at + 17];
+  if (bytes[at + 10] !== 0x20 || bytes[at + 16] !== 0x20 || (kind !== 0x6e && kind !== 0x66)) return null;
+  return { offset: kind === 0x6e ? offset : -1, gen };
 }
 
 function lastStartXref(bytes: Buffer): number {

@@ -43,6 +43,6 @@ export {
   type IppValueType,
   type IppVersion,
 } from './model.ts';
-export { readIppRequest, scanForEndOfAttributes, type IppRequest, type ReadIppRequestOptions } from './request-reader.ts';
+export { decodeIppRequestBytes, readIppRequest, scanForEndOfAttributes, type IppRequest, type ReadIppRequestOptions } from './request-reader.ts';
 export { buildResponse, buildResponseMessage, type AttributesInput, type BuildResponseArgs } from './response.ts';
 export * from './tags.ts';

@@ -109,6 +109,30 @@ export function readIppRequest(stream: Readable, options: ReadIppRequestOptions 
 }
 
 /**
+ * The same as `readIppRequest` for a request body that is already in memory as a whole (a small
+ * request): decodes the header synchronously and hands back the document bytes after it, with
+ * the same errors for the same bytes.
+ */
+export function decodeIppRequestBytes(
+  body: Buffer,
+  options: ReadIppRequestOptions = {},
+): { message: IppMessage; document: Buffer } {
+  const limits = { ...DEFAULT_DECODE_LIMITS, ...options.limits };
+  const maxHeaderBytes = options.maxHeaderBytes ?? IPP_HEADER_PREFIX_BYTES + limits.maxAttributeBytes;
+  const scan = scanForEndOfAttributes(body, 0);
+  if (scan.end !== undefined) {
+    const { message } = decodeIppMessage(body.subarray(0, scan.end), limits);
+    return { message, document: body.subarray(scan.end) };
+  }
+  if (body.length > maxHeaderBytes) {
+    throw new IppDecodeError({ kind: 'too-large', limit: 'header-bytes', offset: maxHeaderBytes, message: `no end-of-attributes within ${maxHeaderBytes} bytes` });
+  }
+  // The decoder names the first real defect (a bad tag, say) before the missing end.
+  decodeIppMessage(body, limits);
+  throw new IppDecodeError({ kind: 'truncated', offset: body.length, message: 'request ended early' });
+}
+
+/**
  * Walks tag/length framing only (no value decoding) from `from`, which is always the start of an
  * item, so each new chunk costs only its own bytes. Returns where end-of-attributes ends, or
  * where to resume once more bytes are in.

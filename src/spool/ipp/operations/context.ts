@@ -26,6 +26,8 @@ export type OperationContext = {
   jobGroup: IppGroup | undefined;
   /** Document data after the IPP header; empty for most operations. Replaced once an operation peeks at it. */
   document: Readable;
+  /** The same document data as bytes, when the request was small enough to be read whole. */
+  documentBytes?: Buffer;
   site: SiteConfig;
   caps: QueueCapabilities;
   printerUri: string;

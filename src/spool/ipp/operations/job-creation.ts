@@ -56,14 +56,16 @@ export const validateJob: OperationHandler = async (ctx) => {
 export const printJob: OperationHandler = async (ctx) => {
   const match = ctx.client();
   const creation = readJobCreation({ operation: ctx.operation, jobGroup: ctx.jobGroup, caps: ctx.caps });
+  const job = { match, source: 'ipp' as const, name: creation.jobName, requestingUser: ctx.requestingUserName ?? null, options: creation.options };
+  if (ctx.documentBytes !== undefined && creation.compression === 'none') {
+    // A small request, read whole: the document goes to the spool as it is.
+    if (ctx.documentBytes.length === 0) throw ippError(Status.clientErrorBadRequest, 'The request has no document data.');
+    return result(ctx, await ctx.spool.submitJob({ ...job, bytes: ctx.documentBytes, declaredFormat: creation.documentFormat }), creation.unsupported);
+  }
   if (!(await takeDocument(ctx))) throw ippError(Status.clientErrorBadRequest, 'The request has no document data.');
   try {
     const received = await ctx.spool.submitJob({
-      match,
-      source: 'ipp',
-      name: creation.jobName,
-      requestingUser: ctx.requestingUserName ?? null,
-      options: creation.options,
+      ...job,
       stream: decompress(ctx.document, creation.compression),
       declaredFormat: creation.documentFormat,
     });

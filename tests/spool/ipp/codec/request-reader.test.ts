@@ -9,6 +9,7 @@ import { describe, expect, test } from 'vitest';
 import {
   buildResponse,
   decodeIppMessage,
+  decodeIppRequestBytes,
   findGroup,
   getString,
   GroupTag,
@@ -238,5 +239,42 @@ describe('readIppRequest', () => {
     expect(maxInFlight).toBeLessThan(total * 0.75);
     // Garbage chunks count in RSS until collected, so this bound is loose; a whole-document buffer would break it.
     expect(rssGrowth).toBeLessThan(total);
+  });
+});
+
+describe('decodeIppRequestBytes (a small request already in memory)', () => {
+  /** The outcome of the streaming reader for the same bytes, to compare against. */
+  async function viaStream(bytes: Buffer, options?: { maxHeaderBytes?: number }) {
+    try {
+      const { message, document } = await readIppRequest(Readable.from([bytes], { objectMode: false }), options);
+      const chunks: Buffer[] = [];
+      for await (const chunk of document) chunks.push(chunk as Buffer);
+      return { message, document: Buffer.concat(chunks) };
+    } catch (error) {
+      return { error: { kind: (error as IppDecodeError).kind, limit: (error as IppDecodeError).limit } };
+    }
+  }
+  function viaBytes(bytes: Buffer, options?: { maxHeaderBytes?: number }) {
+    try {
+      const { message, document } = decodeIppRequestBytes(bytes, options);
+      return { message, document: Buffer.from(document) };
+    } catch (error) {
+      return { error: { kind: (error as IppDecodeError).kind, limit: (error as IppDecodeError).limit } };
+    }
+  }
+  const item = Buffer.concat([Buffer.from([ValueTag.keyword, 0, 0, 0, 4]), Buffer.from('none')]);
+  const cases: Array<[string, Buffer, { maxHeaderBytes?: number }?]> = [
+    ['a captured Print-Job with its document', Buffer.concat([header, Buffer.from('%PDF-1.4 body bytes')])],
+    ['a request without document data', header],
+    ['a request cut inside its attributes', header.subarray(0, header.length - 5)],
+    ['a request of only 5 bytes', header.subarray(0, 5)],
+    ['a reserved delimiter tag', Buffer.concat([header.subarray(0, 8), Buffer.from([0x0b, GroupTag.endOfAttributes])])],
+    ['a header longer than the limit', Buffer.concat([header.subarray(0, 9), ...Array(200).fill(item)]), { maxHeaderBytes: 1024 }],
+  ];
+  test.each(cases)('%s: the same message, document or error as the streaming reader', async (_name, bytes, options) => {
+    const expected = await viaStream(bytes, options);
+    const actual = viaBytes(bytes, options);
+    expect(actual).toEqual(expected);
+    if ('message' in expected) expect(getString(findGroup(actual.message!, GroupTag.operation)!, 'attributes-charset')).toBe('utf-8');
   });
 });
