@@ -198,6 +198,15 @@ export function createSpoolRepository({ db }: { db: Db }) {
         return { jobId, seq, documentId, sourceFormat, pages, sizeBytes, checked };
       },
     ),
+    /**
+     * The first document of a job made in the caller's transaction (submitJob): no savepoint and
+     * no look-up of the next number, as `addDocument` needs for a job that may have documents.
+     */
+    addFirstDocument: ({ jobId, documentId, sourceFormat, pages, sizeBytes, checked }: Omit<JobDocument, 'seq'>): JobDocument => {
+      statements.insertDocument.run({ jobId, seq: 1, documentId, sourceFormat, pages, sizeBytes, checked: checked ? 1 : 0 });
+      statements.addToTotals.run(pages, sizeBytes, jobId);
+      return { jobId, seq: 1, documentId, sourceFormat, pages, sizeBytes, checked };
+    },
     /** The full check passed: the document counts `pages` (the job's total follows), atomically. */
     markDocumentChecked: db.transaction(({ jobId, seq, pages }: { jobId: number; seq: number; pages: number }) => {
       const before = statements.documentsOfJob.all(jobId).find((row) => row.seq === seq);

@@ -511,7 +511,7 @@ export function createSpoolService(deps: SpoolDeps) {
         const held = repo.inTransaction(() => {
           const id = insertJob(job, { state: 'held', stateReason: 'job-hold-until-specified' });
           const stored = store.writeSmall({ kind: 'document', ownerId: storeOwnerOfJob(id), bytes: whole });
-          repo.addDocument({ jobId: id, documentId: stored.id, sourceFormat: 'application/pdf', pages, sizeBytes: whole.length, checked: false });
+          repo.addFirstDocument({ jobId: id, documentId: stored.id, sourceFormat: 'application/pdf', pages, sizeBytes: whole.length, checked: false });
           deps.stats?.record({ siteId: job.match.site.id, terminalId: job.match.terminal.id, event: { type: 'print_job_received', source: job.source } });
           return requireJob(id);
         });
