@@ -61,6 +61,15 @@ describe('wedge detector on a busy kiosk', () => {
     expect(wedge.key('Enter', at + 300)).toEqual({ kind: 'scan', text: 'DP1-abcdefghij' });
   });
 
+  test('a scan whose prefix keys a busy kiosk delivers up to 200 ms apart is still one scan', () => {
+    const wedge = createWedgeDetector();
+    const gaps = [5, 180, 20, 190];
+    let at = 0;
+    'DP1-'.split('').forEach((key, i) => expect(wedge.key(key, (at += gaps[i]!)).kind).toBe('swallow'));
+    for (const key of 'abcdefgh') expect(wedge.key(key, (at += 5)).kind).toBe('swallow');
+    expect(wedge.key('Enter', at + 5)).toEqual({ kind: 'scan', text: 'DP1-abcdefgh' });
+  });
+
   test('a slowly typed prefix is still a person typing, not a scan', () => {
     const wedge = createWedgeDetector();
     let at = 0;

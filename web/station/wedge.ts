@@ -21,7 +21,11 @@ export type WedgeDetectorOptions = {
   prefix?: string;
   /** Further prefixes recognised the same way (voucher slips: `DPV-`); the caller tells them apart by the text. */
   otherPrefixes?: string[];
-  /** Longest pause between two keys of one scan, in ms (scanners: 1–30 ms; people: 100 ms and more). */
+  /**
+   * Longest pause between two keys of one scan, in ms. Scanners send keys 1–30 ms apart, but a
+   * busy kiosk delivers some of them 100 ms and more apart; people type the letters of `DP1-`
+   * 250 ms and more apart (and have no reason to type them on the station at all).
+   */
   maxGapMs?: number;
   /** Shortest token after the prefix that is worth sending to the server. */
   minTokenLength?: number;
@@ -32,7 +36,7 @@ export type WedgeDetectorOptions = {
   maxGapAfterPrefixMs?: number;
 };
 
-export function createWedgeDetector({ prefix = 'DP1-', otherPrefixes = [], maxGapMs = 100, minTokenLength = 8, maxGapAfterPrefixMs = 500 }: WedgeDetectorOptions = {}) {
+export function createWedgeDetector({ prefix = 'DP1-', otherPrefixes = [], maxGapMs = 200, minTokenLength = 8, maxGapAfterPrefixMs = 500 }: WedgeDetectorOptions = {}) {
   let buffer = '';
   let lastAt = Number.NEGATIVE_INFINITY;
   const prefixes = [prefix, ...otherPrefixes];
