@@ -46,6 +46,7 @@ beforeAll(async () => {
   baseUrl = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
   cupsd = await startCupsd();
   await cupsd.lpadmin(['-p', 'druckpunkt', '-E', '-v', `${baseUrl.replace('http://', 'ipp://')}/ipp/print/lobeda?waitjob=false`, '-m', 'everywhere']);
+  await cupsd.waitForQueueReady({ queue: 'druckpunkt' });
 }, 180_000);
 
 afterAll(async () => {

@@ -195,6 +195,7 @@ describe.concurrent('peer harnesses', () => {
     try {
       expect(cups.env.CUPS_SERVER).toBe(cups.host);
       await cups.lpadmin(['-p', 'harness', '-E', '-v', printer.uri4, '-m', 'everywhere']);
+      await cups.waitForQueueReady({ queue: 'harness' });
       const status = await cups.lpstat(['-p', 'harness']);
       expect(status.stdout).toMatch(/printer harness is idle/);
 

@@ -86,6 +86,7 @@ async function startCupsdQueue(uri: string) {
   const cupsd = await startCupsd();
   cleanups.push(() => cupsd.stop());
   await cupsd.lpadmin(['-p', 'druckpunkt', '-E', '-v', `${uri}?waitjob=false`, '-m', 'everywhere']);
+  await cupsd.waitForQueueReady({ queue: 'druckpunkt' });
   return cupsd;
 }
 

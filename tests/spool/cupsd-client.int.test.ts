@@ -17,6 +17,7 @@ beforeAll(async () => {
   // waitjob=false: CUPS's ipp backend hands the job over and does not wait for it to print —
   // it waits for release at the printer, which may take hours.
   await cupsd.lpadmin(['-p', 'druckpunkt', '-E', '-v', `${server.printerUri('lobeda')}?waitjob=false`, '-m', 'everywhere']);
+  await cupsd.waitForQueueReady({ queue: 'druckpunkt' });
 }, 120_000);
 
 afterAll(async () => {

@@ -39,6 +39,13 @@ export interface Cupsd {
   lp: (args: string[]) => Promise<{ jobId: number; requestId: string; stdout: string }>;
   /** `lpstat -h HOST …`; throws with stderr on a non-zero exit. */
   lpstat: (args: string[]) => Promise<CommandResult>;
+  /**
+   * Waits until cupsd has finished setting up a queue that `lpadmin` just made: cupsd answers
+   * lpadmin first and adds the queue's filters about 100 ms later, and a job that comes in
+   * between is aborted with "Unable to convert file 0 to printable format". Reads the ErrorLog,
+   * so it needs LogLevel info or more (the harness default is debug).
+   */
+  waitForQueueReady: (args: { queue: string; timeoutMs?: number }) => Promise<void>;
   /** Waits until `lpstat -W completed` lists the job (completed, aborted or canceled). */
   waitForJobDone: (args: { queue: string; jobId: number; timeoutMs?: number }) => Promise<void>;
   stop: () => Promise<void>;
@@ -190,6 +197,14 @@ export async function startCupsd(options: CupsdOptions = {}): Promise<Cupsd> {
         return { jobId: Number(match[2]), requestId: `${match[1]}-${match[2]}`, stdout: result.stdout };
       },
       lpstat,
+      waitForQueueReady: async ({ queue, timeoutMs = 15_000 }) => {
+        await waitUntil({
+          check: async () => (await readFile(errorLog, 'utf8').catch(() => '')).includes(`Printer "${queue}" is now available.`),
+          timeoutMs,
+          intervalMs: 50,
+          describe: async () => `CUPS queue ${queue} not set up within ${timeoutMs} ms:\n${await tailOf(errorLog, 40)}`,
+        });
+      },
       waitForJobDone: async ({ queue, jobId, timeoutMs = 30_000 }) => {
         const id = `${queue}-${jobId}`;
         await waitUntil({
