@@ -162,9 +162,16 @@ export async function ippRoutes(fastify: FastifyInstance, options: IppRoutesOpti
   async function serveRaw(request: IncomingMessage, response: ServerResponse, siteId: string) {
     const started = performance.now();
     const log = fastify.log;
+    // Counted once the answer is out, as Fastify's onResponse does: a client that went away is not.
+    response.once('finish', () => {
+      if (!metrics) return;
+      const labels = { method: 'POST', route: IPP_ROUTE };
+      metrics.httpRequests.inc({ ...labels, status: String(response.statusCode) });
+      metrics.httpDuration.observe(labels, (performance.now() - started) / 1000);
+    });
     try {
       const body = await receiveBody(request, { wholeMaxBytes: options.wholeBodyMaxBytes ?? 256 * 1024, idleMs: idleTimeoutMs });
-      if (!body) return; // the client went away or stalled; there is no one to answer
+      if (!body) return; // the client went away or stalled: there is no one to answer
       const answer = await exchange({
         body,
         siteId,
@@ -189,12 +196,6 @@ export async function ippRoutes(fastify: FastifyInstance, options: IppRoutesOpti
         response.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json), connection: 'close' });
         response.end(json);
       } else response.destroy();
-    } finally {
-      if (metrics) {
-        const labels = { method: 'POST', route: IPP_ROUTE };
-        metrics.httpRequests.inc({ ...labels, status: String(response.statusCode) });
-        metrics.httpDuration.observe(labels, (performance.now() - started) / 1000);
-      }
     }
   }
 

@@ -178,25 +178,24 @@ describe('IPP on the raw path: clients that stop or leave', () => {
     }
   });
 
-  test('a client that goes away in the middle of its body leaves no job, and the server answers the next one', async () => {
-    const { quick, port } = await quickServer();
-    try {
-      const jobsBefore = server.app.spool.listJobs({ siteId: 'lobeda', which: 'not-completed' }).length;
-      await new Promise<void>((resolve) => {
-        const socket = net.connect(port, '127.0.0.1', () => {
-          socket.write(`POST /ipp/print/lobeda HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/ipp\r\nContent-Length: 900000\r\n\r\n`);
-          socket.write(Buffer.concat([printJob(), largePdf.subarray(0, 300_000)]), () => {
-            socket.destroy();
-            resolve();
-          });
+  test('a client that goes away in the middle of its body leaves no job and is not counted as answered, and the server answers the next one', async () => {
+    // On the app's own server: the raw path there counts in /metrics.
+    const jobsBefore = server.app.spool.listJobs({ siteId: 'lobeda', which: 'not-completed' }).length;
+    const answeredBefore = await metricValue('/ipp/print/:siteId');
+    await new Promise<void>((resolve) => {
+      const socket = net.connect(server.port, '127.0.0.1', () => {
+        socket.write(`POST /ipp/print/lobeda HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/ipp\r\nContent-Length: 900000\r\n\r\n`);
+        socket.write(Buffer.concat([printJob(), largePdf.subarray(0, 300_000)]), () => {
+          socket.destroy();
+          resolve();
         });
       });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(server.app.spool.listJobs({ siteId: 'lobeda', which: 'not-completed' }).length).toBe(jobsBefore);
-      const answer = await post({ port, body: Buffer.concat([printJob(), smallPdf]) });
-      expect(server.app.spool.getJob(jobIdOf(answer))).toMatchObject({ state: 'held', pages: 10 });
-    } finally {
-      await quick.close();
-    }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(server.app.spool.listJobs({ siteId: 'lobeda', which: 'not-completed' }).length).toBe(jobsBefore);
+    expect(await metricValue('/ipp/print/:siteId')).toBe(answeredBefore);
+    const answer = await post({ body: Buffer.concat([printJob(), smallPdf]) });
+    expect(server.app.spool.getJob(jobIdOf(answer))).toMatchObject({ state: 'held', pages: 10 });
+    expect(await metricValue('/ipp/print/:siteId')).toBe(answeredBefore + 1);
   });
 });
