@@ -11,7 +11,7 @@ import { startCupsdQueue } from './lib/cupsd-queue.ts';
 import { sendPrintJob } from './lib/ipp-print.ts';
 import { startRssSampler, treeRssKb } from './lib/process-memory.ts';
 import type { Benchmark, BenchOptions, Section } from './lib/section.ts';
-import { mib, ms, runPool, summarize, type Summary } from './lib/stats.ts';
+import { mib, ms, percentile, runPool, summarize, type Summary } from './lib/stats.ts';
 
 const PDF = path.resolve(import.meta.dirname, '../fixtures/pdf/gs-text-10-pages.pdf');
 const PREVIEW_GOAL_MS = 300;
@@ -89,8 +89,8 @@ async function run({ quick, log, serverDir }: BenchOptions): Promise<Section> {
         const value: Throughput = {
           ...throughput,
           held,
-          jobsPerSecondWithPreviews: median(throughput.elapsedMsByRound.map((elapsed, r) => (jobs * 1000) / (elapsed + backlogs[r]!))),
-          extra: `every round's full checks and first previews were done ${ms(median(backlogs))} (median) after its last Print-Job response (background work in two lanes, checks and thumbnails, once the spool is idle); rounds: ${roundsText(throughput, jobs)}`,
+          jobsPerSecondWithPreviews: percentile(throughput.elapsedMsByRound.map((elapsed, r) => (jobs * 1000) / (elapsed + backlogs[r]!)), 50),
+          extra: `every round's full checks and first previews were done ${ms(percentile(backlogs, 50))} (median) after its last Print-Job response (background work in two lanes, checks and thumbnails, once the spool is idle); rounds: ${roundsText(throughput, jobs)}`,
         };
         if (mode.concurrency === 1) {
           log(`Druckpunkt, first preview after Print-Job (${previewJobs} jobs)`);
@@ -241,9 +241,9 @@ async function measureThroughput({
       pausesMs.push(await settle(round));
     }
     const memory = await sampler.stop();
-    const elapsedMs = median(elapsedMsByRound);
+    const elapsedMs = percentile(elapsedMsByRound, 50);
     return {
-      jobsPerSecond: median(elapsedMsByRound.map((elapsed) => (jobs * 1000) / elapsed)),
+      jobsPerSecond: percentile(elapsedMsByRound.map((elapsed) => (jobs * 1000) / elapsed), 50),
       elapsedMs,
       elapsedMsByRound,
       pausesMs,
@@ -257,12 +257,6 @@ async function measureThroughput({
   } finally {
     agent.destroy();
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** "412, 388, …" — jobs/s of each round, so the spread is in the report. */

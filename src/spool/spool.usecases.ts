@@ -299,6 +299,36 @@ export function createSpoolService(deps: SpoolDeps) {
     return startCheck(jobId);
   }
 
+  /**
+   * A small, plainly structured PDF whose pages were counted quickly becomes a held job in ONE
+   * transaction — job row, encrypted document (inline), document row, statistics — so it costs
+   * one commit; its full check follows. Null for anything else.
+   */
+  async function holdQuickly(job: NewJob, whole: Buffer): Promise<PrintJob | null> {
+    const pages = store.fitsInline(whole.length) ? quickCountPdfPages(whole, { maxPages: config.limits.maxPages }) : null;
+    if (pages === null) return null;
+    const held = repo.inTransaction(() => {
+      const id = insertJob(job, { state: 'held', stateReason: 'job-hold-until-specified' });
+      const stored = store.writeSmall({ kind: 'document', ownerId: storeOwnerOfJob(id), bytes: whole });
+      repo.addFirstDocument({ jobId: id, documentId: stored.id, sourceFormat: 'application/pdf', pages, sizeBytes: whole.length, checked: false });
+      deps.stats?.record({ siteId: job.match.site.id, terminalId: job.match.terminal.id, event: { type: 'print_job_received', source: job.source } });
+      return requireJob(id);
+    });
+    scheduleCheck(held.id);
+    return announceHeld(held);
+  }
+
+  /** The way of Create-Job + Send-Document for a one-document job; a failure drains `source`. */
+  async function receiveAsDocument({ job, declaredFormat, stream, source }: { job: NewJob; declaredFormat?: string; stream: Readable; source?: Readable }): Promise<PrintJob> {
+    const created = createJob(job);
+    try {
+      return await addDocument({ jobId: created.id, stream, declaredFormat, lastDocument: true });
+    } catch (error) {
+      source?.resume();
+      throw error;
+    }
+  }
+
   async function markHeld(job: PrintJob): Promise<PrintJob> {
     repo.setJobState({ id: job.id, state: 'held', stateReason: 'job-hold-until-specified' });
     const held = requireJob(job.id);
@@ -482,55 +512,36 @@ export function createSpoolService(deps: SpoolDeps) {
     createJob,
 
     /**
-     * A job with exactly one document (Print-Job, upload from the start page). A small, plainly
-     * structured PDF whose pages were counted quickly becomes a held job in ONE transaction —
-     * job row, encrypted document (inline), document row, statistics — so it costs one commit;
-     * its full check follows. Anything else goes the way of Create-Job + Send-Document.
+     * A job with exactly one document (Print-Job, upload from the start page): held at once when
+     * `holdQuickly` can, otherwise it goes the way of Create-Job + Send-Document.
      */
     async submitJob({ declaredFormat, ...args }: NewJob & ({ stream: Readable } | { bytes: Buffer }) & { declaredFormat?: string }): Promise<PrintJob> {
       noteArrival();
       const { stream, bytes, ...job } = { stream: undefined, bytes: undefined, ...args };
-      // A document already in memory (a small IPP request) within the limit needs no reading.
-      const inMemory = bytes !== undefined && bytes.length <= config.limits.maxUploadBytes ? bytes : undefined;
-      // Bytes over the limit go the stream way, which refuses them as every too-large document.
-      const source = stream ?? Readable.from(inMemory ? [] : [bytes!], { objectMode: false });
+      // A document already in memory (a small IPP request) needs no reading. Bytes over the limit
+      // go the stream way, which refuses them as every too-large document.
+      if (bytes !== undefined && bytes.length <= config.limits.maxUploadBytes) {
+        return (await holdQuickly(job, bytes)) ?? receiveAsDocument({ job, declaredFormat, stream: Readable.from([bytes], { objectMode: false }) });
+      }
+      const source = stream ?? Readable.from([bytes!], { objectMode: false });
       const incoming = limitBytes(source, config.limits.maxUploadBytes, 0);
-      let head: Awaited<ReturnType<typeof readUpTo>> = { chunks: inMemory ? [inMemory] : [], bytes: inMemory?.length ?? 0, ended: true };
-      if (!inMemory) {
-        try {
-          head = await readUpTo(incoming, QUICK_COUNT_MAX_BYTES);
-        } catch (error) {
-          // Too large, or the client went away: whatever still comes is read and dropped.
-          source.resume();
-          throw error;
-        }
+      let head: Awaited<ReturnType<typeof readUpTo>>;
+      try {
+        head = await readUpTo(incoming, QUICK_COUNT_MAX_BYTES);
+      } catch (error) {
+        // Too large, or the client went away: whatever still comes is read and dropped.
+        source.resume();
+        throw error;
       }
-      const whole = inMemory ?? (head.ended ? Buffer.concat(head.chunks) : undefined);
-      const pages = whole && store.fitsInline(whole.length) ? quickCountPdfPages(whole, { maxPages: config.limits.maxPages }) : null;
-      if (whole && pages !== null) {
-        const held = repo.inTransaction(() => {
-          const id = insertJob(job, { state: 'held', stateReason: 'job-hold-until-specified' });
-          const stored = store.writeSmall({ kind: 'document', ownerId: storeOwnerOfJob(id), bytes: whole });
-          repo.addFirstDocument({ jobId: id, documentId: stored.id, sourceFormat: 'application/pdf', pages, sizeBytes: whole.length, checked: false });
-          deps.stats?.record({ siteId: job.match.site.id, terminalId: job.match.terminal.id, event: { type: 'print_job_received', source: job.source } });
-          return requireJob(id);
-        });
-        scheduleCheck(held.id);
-        return announceHeld(held);
-      }
-      const created = createJob(job);
+      const held = head.ended ? await holdQuickly(job, Buffer.concat(head.chunks)) : null;
+      if (held) return held;
       const replay = Readable.from(
         (async function* () {
           yield* head.chunks;
           yield* incoming;
         })(),
       );
-      try {
-        return await addDocument({ jobId: created.id, stream: replay, declaredFormat, lastDocument: true });
-      } catch (error) {
-        source.resume();
-        throw error;
-      }
+      return receiveAsDocument({ job, declaredFormat, stream: replay, source });
     },
 
     addDocument,

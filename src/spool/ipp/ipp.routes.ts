@@ -210,7 +210,7 @@ export async function ippRoutes(fastify: FastifyInstance, options: IppRoutesOpti
         if (!isIppDecodeError(error)) throw error;
         return unreadable(error, prefixOf(x.body.bytes));
       }
-      document = bufferStream(documentBytes);
+      document = Readable.from(documentBytes.length > 0 ? [documentBytes] : [], { objectMode: false });
     } else {
       const body = x.body.stream;
       const recorder = recordPrefix();
@@ -370,14 +370,6 @@ function prefixOf(bytes: Buffer): { version: IppVersion | undefined; requestId: 
     version: bytes.length >= 2 ? { major: bytes[0]!, minor: bytes[1]! } : undefined,
     requestId: bytes.length >= 8 ? bytes.readInt32BE(4) : undefined,
   };
-}
-
-/** A finished stream of the given bytes (for operations that read the document as a stream). */
-function bufferStream(bytes: Buffer): Readable {
-  const stream = new Readable({ read() {} });
-  if (bytes.length > 0) stream.push(bytes);
-  stream.push(null);
-  return stream;
 }
 
 /**

@@ -57,12 +57,12 @@ export const printJob: OperationHandler = async (ctx) => {
   const match = ctx.client();
   const creation = readJobCreation({ operation: ctx.operation, jobGroup: ctx.jobGroup, caps: ctx.caps });
   const job = { match, source: 'ipp' as const, name: creation.jobName, requestingUser: ctx.requestingUserName ?? null, options: creation.options };
+  const hasDocument = ctx.documentBytes !== undefined ? ctx.documentBytes.length > 0 : await takeDocument(ctx);
+  if (!hasDocument) throw ippError(Status.clientErrorBadRequest, 'The request has no document data.');
   if (ctx.documentBytes !== undefined && creation.compression === 'none') {
     // A small request, read whole: the document goes to the spool as it is.
-    if (ctx.documentBytes.length === 0) throw ippError(Status.clientErrorBadRequest, 'The request has no document data.');
     return result(ctx, await ctx.spool.submitJob({ ...job, bytes: ctx.documentBytes, declaredFormat: creation.documentFormat }), creation.unsupported);
   }
-  if (!(await takeDocument(ctx))) throw ippError(Status.clientErrorBadRequest, 'The request has no document data.');
   try {
     const received = await ctx.spool.submitJob({
       ...job,
