@@ -140,8 +140,7 @@ describe('page frame', () => {
   test('the first Tab reaches the skip link, which moves focus to the main content', async () => {
     const { page } = await openPage('/station');
     await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => document.activeElement?.textContent);
-    expect(focused).toBe(de['shell.skipLink']);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe(de['shell.skipLink']);
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
   });
@@ -154,17 +153,16 @@ describe('page frame', () => {
     const contrast = page.getByRole('button', { name: de['shell.highContrast'] });
     await largeText.click();
     await contrast.click();
-    expect(await largeText.getAttribute('aria-pressed')).toBe('true');
-    expect(await contrast.getAttribute('aria-pressed')).toBe('true');
-    expect(await fontSize()).toBeGreaterThan(before * 1.2);
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    expect(background).toBe('rgb(0, 0, 0)');
+    // Polled: the page applies the preferences on its next render (and may fade the colours).
+    await expect.poll(() => largeText.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => contrast.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(fontSize).toBeGreaterThan(before * 1.2);
+    await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(0, 0, 0)');
     expect(await axeViolations(page)).toEqual([]);
 
     await page.reload();
     await page.locator('h1').waitFor();
-    const classes = await page.evaluate(() => [...document.documentElement.classList].sort());
-    expect(classes).toEqual(['pref-high-contrast', 'pref-large-text']);
+    await expect.poll(() => page.evaluate(() => [...document.documentElement.classList].sort())).toEqual(['pref-high-contrast', 'pref-large-text']);
   });
 
   test('every button is at least 44 by 44 CSS pixels', async () => {
@@ -184,6 +182,7 @@ describe('page frame', () => {
     const { page } = await openPage('/');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('BUTTON');
     const ring = await page.evaluate(() => {
       const style = getComputedStyle(document.activeElement!);
       return { tag: document.activeElement!.tagName, outline: Number.parseFloat(style.outlineWidth), style: style.outlineStyle };
