@@ -3,6 +3,7 @@ import path from 'node:path';
 import { buildApp, type App } from './app.ts';
 import { loadConfig, ConfigError, type Config } from './config/config.ts';
 import { openDatabase, migrate, type Db } from './db/database.ts';
+import { startCheckpointer, type Checkpointer } from './db/checkpointer.ts';
 import { createSystemClock } from './shared/clock.ts';
 import { createSystemRandom } from './shared/random.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
@@ -14,7 +15,8 @@ const webDistDir = fileURLToPath(new URL('../web/dist/', import.meta.url));
 
 /**
  * The process entry point: config → database → migrations → app → listen, and a graceful close
- * on SIGTERM/SIGINT (stop accepting, let requests in flight finish, close the database).
+ * on SIGTERM/SIGINT (stop accepting, let requests in flight finish, close the database). WAL
+ * checkpoints run in a worker thread (db/checkpointer.ts), not on the event loop.
  */
 export async function startServer({ env = process.env }: { env?: NodeJS.ProcessEnv } = {}) {
   const startedAt = performance.now();
@@ -33,9 +35,11 @@ export async function startServer({ env = process.env }: { env?: NodeJS.ProcessE
   const imageRuntime = configureImageRuntime();
   logger.debug(imageRuntime, 'image runtime configured');
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const db = openDatabase({ file: path.join(config.dataDir, 'druckpunkt.sqlite') });
+  const dbFile = path.join(config.dataDir, 'druckpunkt.sqlite');
+  const db = openDatabase({ file: dbFile });
   const applied = migrate({ db });
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+  const checkpointer = startCheckpointer({ db, file: dbFile, logger });
 
   for (const site of config.sites) {
     if (site.autoRelease) logger.warn({ site: site.id }, 'TEST MODE: every held job of this site is released at once');
@@ -61,11 +65,11 @@ export async function startServer({ env = process.env }: { env?: NodeJS.ProcessE
   const dnsSd = advertiseQueues({ config, port: config.server.port, logger });
   logger.info({ ...recovered, ...sweep, ...resumed, checksDue, ocrResumed }, 'start-up recovery done');
   logger.info({ startupMs: Math.round(performance.now() - startedAt) }, 'Druckpunkt is ready');
-  installShutdown({ app, db, logger, graceMs: config.server.shutdownGraceSeconds * 1000, beforeClose: () => dnsSd.stop() });
+  installShutdown({ app, db, checkpointer, logger, graceMs: config.server.shutdownGraceSeconds * 1000, beforeClose: () => dnsSd.stop() });
   return { app, db, config };
 }
 
-function installShutdown({ app, db, logger, graceMs, beforeClose }: { app: App; db: Db; logger: Logger; graceMs: number; beforeClose: () => Promise<void> }) {
+function installShutdown({ app, db, checkpointer, logger, graceMs, beforeClose }: { app: App; db: Db; checkpointer: Checkpointer; logger: Logger; graceMs: number; beforeClose: () => Promise<void> }) {
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -80,6 +84,8 @@ function installShutdown({ app, db, logger, graceMs, beforeClose }: { app: App; 
       // Say goodbye on DNS-SD first, so terminals stop offering the queue.
       await beforeClose().catch((error: unknown) => logger.warn({ err: error }, 'DNS-SD goodbye failed'));
       await app.close();
+      // Both connections closed: the last one to close folds the WAL into the database file.
+      await checkpointer.stop();
       db.close();
       logger.info('shut down cleanly');
       process.exitCode = 0;

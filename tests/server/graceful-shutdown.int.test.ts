@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -73,6 +73,10 @@ describe('server process', () => {
       expect(code).toBe(0);
       // New connections are refused once it is down.
       await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+      // Both connections (the main one and the checkpointer's) were closed: the last one folded the
+      // WAL into the database file. A connection left open at exit would leave the WAL behind.
+      expect(existsSync(path.join(dataDir, 'druckpunkt.sqlite'))).toBe(true);
+      expect(existsSync(path.join(dataDir, 'druckpunkt.sqlite-wal'))).toBe(false);
     } finally {
       if (server.exitCode === null) server.kill('SIGKILL');
       if (server.exitCode === null && server.signalCode === null) await once(server, 'exit');

@@ -18,7 +18,7 @@ import {
 } from './formats.errors.ts';
 import type { FromWorker, ToWorker } from './worker-runtime.ts';
 
-const bootstrapUrl = new URL('./worker-bootstrap.mjs', import.meta.url);
+const bootstrapUrl = new URL('../../shared/worker-bootstrap.mjs', import.meta.url);
 /** A worker that cannot even load its modules in this time is broken, whatever the task's deadline. */
 const STARTUP_TIMEOUT_MS = 30_000;
 /** Young generation cap; small, so that the configured memory goes to the old generation. */
@@ -53,7 +53,7 @@ export type WorkerPool = ReturnType<typeof createWorkerPool>;
 /**
  * `entry` is the worker's TypeScript module (it calls `serveTasks`). `size` workers at most run
  * at once; further tasks wait their turn (their deadline starts when they get a worker).
- * `preload` names plain-JS packages to load before tsx (see worker-bootstrap.mjs).
+ * `preload` names plain-JS packages to load before tsx (see src/shared/worker-bootstrap.mjs).
  */
 export function createWorkerPool({
   entry,
