@@ -4,10 +4,10 @@
  * then how soon after its Print-Job response a job's first preview can be fetched.
  */
 import http from 'node:http';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { benchConfig, benchSite, startDruckpunkt, type DruckpunktProcess } from './lib/druckpunkt.ts';
-import { startCupsdQueue } from './lib/cupsd-queue.ts';
+import { startCupsdQueue, type CupsdQueue } from './lib/cupsd-queue.ts';
 import { sendPrintJob } from './lib/ipp-print.ts';
 import { startRssSampler, treeRssKb } from './lib/process-memory.ts';
 import type { Benchmark, BenchOptions, Section } from './lib/section.ts';
@@ -15,6 +15,8 @@ import { mib, ms, percentile, runPool, summarize, type Summary } from './lib/sta
 
 const PDF = path.resolve(import.meta.dirname, '../fixtures/pdf/gs-text-10-pages.pdf');
 const PREVIEW_GOAL_MS = 300;
+/** cupsd told to write its job state files as soon as they change (default: 30 s later). */
+const CUPSD_AT_ONCE = 'cupsd, DirtyCleanInterval 0';
 
 type Server = { pid: number; printerUri: string; stop: () => Promise<void> };
 /** Waits between the warm-up and the first round (phase 0) and after each round (phase r); returns the ms waited. */
@@ -55,7 +57,8 @@ async function run({ quick, log, serverDir }: BenchOptions): Promise<Section> {
   const previewJobs = quick ? 5 : 100;
   const fileSize = statSync(PDF).size;
   const notes: string[] = [];
-  const results: Array<{ mode: string; druckpunkt: Side; cupsd: Side }> = [];
+  const results: Array<{ mode: string; druckpunkt: Side; cupsd: Side; cupsdAtOnce: Side }> = [];
+  const stateProbes: string[] = [];
   // A holder, not a `let`: it is filled inside the Druckpunkt run's closure.
   const preview: { result: { ok: true; value: Summary } | { ok: false; error: string } } = { result: { ok: false, error: 'not run' } };
 
@@ -101,28 +104,33 @@ async function run({ quick, log, serverDir }: BenchOptions): Promise<Section> {
         await server.stop();
       }
     });
-    log(`cupsd, ${mode.label}`);
-    const cupsd: Side = await sideOf(async () => {
-      const queue = await startCupsdQueue();
-      try {
-        // The same quiet time before each round as Druckpunkt had (after a failed Druckpunkt side: 2 s).
-        const settle: Settle = async (phase) => {
-          const wait = pauses?.[phase] ?? 2000;
-          await new Promise((resolve) => setTimeout(resolve, wait));
-          return wait;
-        };
-        const throughput = await measureThroughput({ server: queue, jobs, warmup, rounds, concurrency: mode.concurrency, fileSize, settle });
-        return { ...throughput, held: await queue.heldJobs(), extra: `rounds: ${roundsText(throughput, jobs)}` };
-      } finally {
-        await queue.stop();
-      }
-    });
-    results.push({ mode: mode.label, druckpunkt, cupsd });
+    // The same quiet time before each round as Druckpunkt had (after a failed Druckpunkt side: 2 s).
+    const settle: Settle = async (phase) => {
+      const wait = pauses?.[phase] ?? 2000;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      return wait;
+    };
+    const cupsdSide = (label: string, extraConf: string[]) => {
+      log(`${label}, ${mode.label}`);
+      return sideOf(async () => {
+        const queue = await startCupsdQueue({ extraConf });
+        try {
+          if (mode.concurrency === 1) stateProbes.push(`${label}: ${await probeStateFile(queue, fileSize)}`);
+          const throughput = await measureThroughput({ server: queue, jobs, warmup, rounds, concurrency: mode.concurrency, fileSize, settle });
+          return { ...throughput, held: await queue.heldJobs(), extra: `rounds: ${roundsText(throughput, jobs)}` };
+        } finally {
+          await queue.stop();
+        }
+      });
+    };
+    const cupsd: Side = await cupsdSide('cupsd', []);
+    const cupsdAtOnce: Side = await cupsdSide(CUPSD_AT_ONCE, ['DirtyCleanInterval 0']);
+    results.push({ mode: mode.label, druckpunkt, cupsd, cupsdAtOnce });
   }
 
   const rows: string[][] = [];
   for (const result of results) {
-    for (const [server, outcome] of [['Druckpunkt', result.druckpunkt], ['cupsd', result.cupsd]] as const) {
+    for (const [server, outcome] of [['Druckpunkt', result.druckpunkt], ['cupsd', result.cupsd], [CUPSD_AT_ONCE, result.cupsdAtOnce]] as const) {
       if (!outcome.ok) {
         rows.push([result.mode, server, 'failed', '–', '–', '–', '–', '–', '–']);
         notes.push(`${server}, ${result.mode}: ${outcome.error}`);
@@ -159,6 +167,7 @@ async function run({ quick, log, serverDir }: BenchOptions): Promise<Section> {
       : { text: `first preview ready ≤ ${PREVIEW_GOAL_MS} ms after the job arrives`, met: null, detail: `not measured: ${previewPass.error}` },
   );
   if (!previewPass.ok) notes.push(`First-preview pass failed: ${previewPass.error}`);
+  for (const probe of stateProbes) notes.push(`When is a held job's state on disk? ${probe}.`);
 
   const tables: Section['tables'] = [
     {
@@ -179,14 +188,34 @@ async function run({ quick, log, serverDir }: BenchOptions): Promise<Section> {
   return {
     title: 'Spool: held jobs over IPP, Druckpunkt vs. cupsd (issue 4)',
     method: [
-      `Both servers run as separate processes on loopback, each freshly started for each mode: Druckpunkt as \`node --import tsx src/server.ts\` (log level warn, temp data dir, one site \`lobeda\` whose terminal is 127.0.0.1/::1), cupsd as a private instance (tests/helpers/peers, LogLevel warn) with a queue \`bench\` made by \`lpadmin -m everywhere\` against an ippeveprinter. The same Node client sends both the same IPP/2.0 Print-Job (encoded with Druckpunkt's codec, requesting-user-name, job-name, document-format application/pdf, job-hold-until=indefinite) with the PDF streamed after it, over keep-alive connections (one per parallel client).`,
-      `Each run starts with ${warmup} warm-up jobs that are not counted: Druckpunkt starts its conversion and preview workers in the background at start-up, and its first few dozen jobs are about half as fast while V8 optimises pdfjs in those workers; a server that has been up for a while is past that. Then ${rounds} counted round${rounds === 1 ? '' : 's'} of ${jobs} jobs follow. Before each round Druckpunkt's background work for the jobs before it is done (\`druckpunkt_spool_background_tasks\` in /metrics is 0), so no earlier work overlaps a round; cupsd gets exactly the same quiet time before each round (an idle spell slows the first requests after it, on both sides and in the client, so both must have the same). jobs/s of a round = its jobs / time from its first request to its last response, and the table gives the median round (each round's figure is in the notes): a round lasts a few hundred milliseconds, so one hiccup of this shared machine moves a single round by a third. "incl. check and first preview" stretches a round until every job of it has also passed the full pdfjs check and has its first preview rendered (the gauge is 0 again), i.e. the rate at which Druckpunkt finishes all the work a job brings. Latency = request start → IPP response received. RSS is the sum of VmRSS over the server process and its children (Druckpunkt's conversion and preview workers are threads inside its process), read after the warm-up and then sampled every 25 ms during the counted rounds for the peak; VmHWM is the kernel's high-water mark of the main process over its whole life (Druckpunkt's includes loading TypeScript through tsx at start).`,
-      `Druckpunkt's answer comes after it has received the PDF, counted its pages (a bounded look at the page tree on the event loop; anything unusual is counted by pdfjs in the worker before answering), encrypted it and stored job, document and statistics in one transaction, and issued the release code. The full pdfjs check of every page and the first preview follow in the background once the spool is idle; a job never prints before its check passed. cupsd only spools the file. The first-preview pass then sends ${previewJobs} more jobs one at a time to the sequential server and, as soon as each Print-Job response arrives, fetches page 1's preview from the terminal API as the terminal page would; the time until the PNG is received is the figure.`,
+      `The servers run as separate processes on loopback, each freshly started for each mode: Druckpunkt as \`node --import tsx src/server.ts\` (log level warn, temp data dir, one site \`lobeda\` whose terminal is 127.0.0.1/::1), cupsd as a private instance (tests/helpers/peers, LogLevel warn) with a queue \`bench\` made by \`lpadmin -m everywhere\` against an ippeveprinter. The same Node client sends each the same IPP/2.0 Print-Job (encoded with Druckpunkt's codec, requesting-user-name, job-name, document-format application/pdf, job-hold-until=indefinite) with the PDF streamed after it, over keep-alive connections (one per parallel client).`,
+      `Each run starts with ${warmup} warm-up jobs that are not counted: Druckpunkt starts its conversion and preview workers in the background at start-up, and its first few dozen jobs are about half as fast while V8 optimises pdfjs in those workers; a server that has been up for a while is past that. Then ${rounds} counted round${rounds === 1 ? '' : 's'} of ${jobs} jobs follow. Before each round Druckpunkt's background work for the jobs before it is done (\`druckpunkt_spool_background_tasks\` in /metrics is 0), so no earlier work overlaps a round; both cupsd servers get exactly the same quiet time before each round (an idle spell slows the first requests after it, on both sides and in the client, so both must have the same). jobs/s of a round = its jobs / time from its first request to its last response, and the table gives the median round (each round's figure is in the notes): a round lasts a few hundred milliseconds, so one hiccup of this shared machine moves a single round by a third. "incl. check and first preview" stretches a round until every job of it has also passed the full pdfjs check and has its first preview rendered (the gauge is 0 again), i.e. the rate at which Druckpunkt finishes all the work a job brings. Latency = request start → IPP response received. RSS is the sum of VmRSS over the server process and its children (Druckpunkt's conversion and preview workers are threads inside its process), read after the warm-up and then sampled every 25 ms during the counted rounds for the peak; VmHWM is the kernel's high-water mark of the main process over its whole life (Druckpunkt's includes loading TypeScript through tsx at start).`,
+      `Druckpunkt's answer comes after it has received the PDF, counted its pages (a bounded look at the page tree on the event loop; anything unusual is counted by pdfjs in the worker before answering), encrypted it and stored job, document and statistics in one transaction, and issued the release code. The full pdfjs check of every page and the first preview follow in the background once the spool is idle; a job never prints before its check passed. cupsd writes the document into its spool and answers; the job's control file (its attributes and state) follows later, DirtyCleanInterval seconds after the change (30 by default; see the probe in the notes), so a cupsd that crashes in between has lost jobs it acknowledged. The third server, cupsd with \`DirtyCleanInterval 0\`, saves job state as soon as it can (still after answering) and is the closer match for Druckpunkt's promise; the goal is judged against cupsd as it comes. Before its warm-up each cupsd gets one probe job (so it holds one job more afterwards). The first-preview pass then sends ${previewJobs} more jobs one at a time to the sequential server and, as soon as each Print-Job response arrives, fetches page 1's preview from the terminal API as the terminal page would; the time until the PNG is received is the figure.`,
     ],
     tables,
     goals,
     notes,
   };
+}
+
+/**
+ * Sends one held job and looks into cupsd's spool for its control file (c<job-id>, the job's
+ * attributes and state) when the answer arrives and 200 ms later. cupsd writes the data file
+ * before answering but saves job state lazily, DirtyCleanInterval seconds after it changed.
+ */
+async function probeStateFile(queue: CupsdQueue, fileSize: number): Promise<string> {
+  const agent = new http.Agent({ keepAlive: false });
+  try {
+    const job = await sendPrintJob({ printerUri: queue.printerUri, file: PDF, fileSize, jobName: 'state-probe', requestId: ++requestCounter, agent });
+    const control = path.join(queue.spoolDir, `c${String(job.jobId).padStart(5, '0')}`);
+    const atAnswer = existsSync(control);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const later = existsSync(control);
+    const said = (there: boolean) => (there ? 'there' : 'not there yet');
+    return `job ${job.jobId}'s control file was ${said(atAnswer)} when the Print-Job answer arrived and ${said(later)} 200 ms later`;
+  } finally {
+    agent.destroy();
+  }
 }
 
 async function sideOf<T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
