@@ -149,7 +149,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     stats,
     // Test mode: the answer to the client waits until the job went to the printer (after its full check).
     onJobHeld: async (job) => {
-      if (config.sites.find((site) => site.id === job.siteId)?.autoRelease) await late.release?.autoRelease(job);
+      if (!config.sites.find((site) => site.id === job.siteId)?.autoRelease) return false;
+      await late.release?.autoRelease(job);
+      return true;
     },
   });
   const releaseRepo = createReleaseRepository({ db });

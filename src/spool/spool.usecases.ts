@@ -64,8 +64,11 @@ export type SpoolDeps = {
   logger: Logger;
   /** Anonymous statistics for the evaluation (counts only). */
   stats?: Pick<StatsRecorder, 'record'>;
-  /** Called when a job becomes held, e.g. to release it at once in test mode. Errors are logged. */
-  onJobHeld?: (job: PrintJob) => void | Promise<void>;
+  /**
+   * Called when a job becomes held, e.g. to release it at once in test mode; says whether it may
+   * have changed the job (then it is read again before the client is answered). Errors are logged.
+   */
+  onJobHeld?: (job: PrintJob) => boolean | Promise<boolean>;
 };
 
 export type WhichJobs = 'completed' | 'not-completed' | 'all';
@@ -342,14 +345,17 @@ export function createSpoolService(deps: SpoolDeps) {
     // The first thumbnail is rendered ahead, once the spool is idle, so the terminal and station
     // usually find it ready; asked for earlier, it is rendered on demand.
     schedulePreview(held.id);
+    let touched = false;
     if (deps.onJobHeld) {
       try {
-        await deps.onJobHeld(held);
+        touched = await deps.onJobHeld(held);
       } catch (error) {
+        touched = true;
         logger.error({ err: error, jobId: held.id }, 'job-held hook failed');
       }
     }
-    return requireJob(held.id);
+    // Read again only when the hook may have moved the job on (test mode released it).
+    return touched ? requireJob(held.id) : held;
   }
 
   /**

@@ -36,11 +36,21 @@ export function createTerminalResolver({ config }: { config: Config }) {
     site.terminals.map((terminal) => ({ site, terminal, blockList: blockListFor(terminal) })),
   );
 
+  // Every request of a terminal asks again for the same address; the configuration does not
+  // change while the resolver lives, so the answer is kept (bounded: cleared when full).
+  const byAddressCache = new Map<string, (typeof entries)[number] | null>();
+  const BY_ADDRESS_CACHE_MAX = 4096;
+
   function byAddress(address: string, siteId?: string) {
+    const key = `${siteId ?? ''}|${address}`;
+    const cached = byAddressCache.get(key);
+    if (cached !== undefined) return cached ?? undefined;
     const normalized = normalizeAddress(address);
     const type = isIPv6(normalized) ? 'ipv6' : isIPv4(normalized) ? 'ipv4' : undefined;
-    if (!type) return undefined;
-    return entries.find((e) => (!siteId || e.site.id === siteId) && e.blockList.check(normalized, type));
+    const found = type ? entries.find((e) => (!siteId || e.site.id === siteId) && e.blockList.check(normalized, type)) : undefined;
+    if (byAddressCache.size >= BY_ADDRESS_CACHE_MAX) byAddressCache.clear();
+    byAddressCache.set(key, found ?? null);
+    return found;
   }
 
   function byUserName(userName: string | undefined, siteId?: string) {

@@ -60,6 +60,20 @@ describe('terminal resolver', () => {
     expect(resolver.resolve({ address: '192.0.2.8', siteId: 'winzerla' })?.terminal.id).not.toBe(guest?.terminal.id);
   });
 
+  test('asking again gives the same answers, per site, for matches, misses and the user-name fallback', () => {
+    // The resolver keeps answers per (site, address); a kept answer must not leak across sites or
+    // hide the user-name fallback for an address that matched nothing.
+    for (let round = 0; round < 3; round++) {
+      expect(resolver.resolve({ address: '10.20.0.11', siteId: 'lobeda' })?.terminal.id).toBe('t1');
+      expect(resolver.resolve({ address: '10.20.0.11', siteId: 'winzerla' })?.terminal).toMatchObject({ guest: true });
+      expect(resolver.resolve({ address: '10.30.4.4', siteId: 'lobeda' })).toBeNull();
+      expect(resolver.resolve({ address: '10.30.4.4', siteId: 'winzerla' })?.terminal.id).toBe('w1');
+      expect(resolver.resolve({ address: '10.30.4.4' })?.site.id).toBe('winzerla');
+      expect(resolver.resolve({ address: '192.0.2.9', siteId: 'lobeda', requestingUserName: 'LOBEDA-T1\\anna' })?.terminal.id).toBe('t1');
+      expect(resolver.resolve({ address: '192.0.2.9', siteId: 'lobeda' })).toBeNull();
+    }
+  });
+
   test('garbage addresses match nothing', () => {
     expect(resolver.resolve({ address: 'not-an-ip', siteId: 'lobeda' })).toBeNull();
   });
