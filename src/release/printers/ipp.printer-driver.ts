@@ -12,7 +12,7 @@ import {
   createPrinterUnreachableError,
 } from './printer.errors.ts';
 import { classifyPrinterStateReasons, followByPolling, unreachableReadiness } from './printer.models.ts';
-import { pdfToRaster } from './raster/raster-stream.ts';
+import { pdfToRaster } from './raster/raster-worker.ts';
 
 /**
  * A real network printer over IPP/2.0 (IPP Everywhere / AirPrint / CUPS queues).

@@ -14,22 +14,8 @@ function layoutOf(target: RasterTarget): PixelLayout {
   return 'rgb24';
 }
 
-/**
- * Streams `pdf` as PWG raster or URF: the file header first, then one page at a time as it is
- * rendered, so the printer receives the first page while later ones are still being drawn.
- *
- * `copiesInStream` > 1 repeats the whole document (collated) inside the stream, for printers whose
- * `copies-supported` does not reach the wanted number for raster; the compressed pages are kept
- * for the repeats instead of rendering again.
- */
-export async function* pdfToRaster({
-  pdf,
-  pages,
-  target,
-  sides,
-  media,
-  copiesInStream = 1,
-}: {
+/** What one raster stream is made from; crosses to the raster worker as it is. */
+export type RasterJob = {
   pdf: Uint8Array;
   /** Pages of one copy, as counted by the spool; headers announce pages × copies up front. */
   pages: number;
@@ -37,7 +23,19 @@ export async function* pdfToRaster({
   sides: Sides;
   media: string;
   copiesInStream?: number;
-}): AsyncGenerator<Buffer> {
+};
+
+/**
+ * Streams `pdf` as PWG raster or URF: the file header first, then one page at a time as it is
+ * rendered, so the printer receives the first page while later ones are still being drawn.
+ * This renders on the calling thread; the server calls it only inside the raster worker
+ * (raster-worker.ts), so pdfjs never runs — nor loads its polyfills — on the event loop.
+ *
+ * `copiesInStream` > 1 repeats the whole document (collated) inside the stream, for printers whose
+ * `copies-supported` does not reach the wanted number for raster; the compressed pages are kept
+ * for the repeats instead of rendering again.
+ */
+export async function* renderRasterStream({ pdf, pages, target, sides, media, copiesInStream = 1 }: RasterJob): AsyncGenerator<Buffer> {
   const total = pages * copiesInStream;
   yield target.format === 'image/pwg-raster' ? PWG_SYNC : urfFileHeader(total);
   const kept: Buffer[] = [];
