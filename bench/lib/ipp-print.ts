@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { createReadStream } from 'node:fs';
-import { decodeIppMessage, encodeIppMessage, findGroup, getInteger, GroupTag, ipp, Operation, STATUS_KEYWORDS, type IppMessage } from '../../src/spool/ipp/codec/index.ts';
+import { decodeIppMessage, findGroup, getInteger, GroupTag, STATUS_KEYWORDS } from '../../src/spool/ipp/codec/index.ts';
+import { printJobHeader } from '../../tests/helpers/ipp-print-job.ts';
 
 /**
  * One IPP client for both servers: a Print-Job encoded with Druckpunkt's own codec, the PDF
@@ -8,29 +9,6 @@ import { decodeIppMessage, encodeIppMessage, findGroup, getInteger, GroupTag, ip
  * Druckpunkt, and no process spawn per job (ipptool would add ~10 ms of its own per job).
  */
 export type PrintJobResult = { jobId: number; latencyMs: number; respondedAt: number };
-
-export function printJobHeader({ printerUri, jobName, requestId }: { printerUri: string; jobName: string; requestId: number }): Buffer {
-  const message: IppMessage = {
-    version: { major: 2, minor: 0 },
-    code: Operation.PrintJob,
-    requestId,
-    groups: [
-      {
-        tag: GroupTag.operation,
-        attributes: [
-          { name: 'attributes-charset', values: [ipp.charset('utf-8')] },
-          { name: 'attributes-natural-language', values: [ipp.naturalLanguage('en')] },
-          { name: 'printer-uri', values: [ipp.uri(printerUri)] },
-          { name: 'requesting-user-name', values: [ipp.name('bench')] },
-          { name: 'job-name', values: [ipp.name(jobName)] },
-          { name: 'document-format', values: [ipp.mimeMediaType('application/pdf')] },
-        ],
-      },
-      { tag: GroupTag.job, attributes: [{ name: 'job-hold-until', values: [ipp.keyword('indefinite')] }] },
-    ],
-  };
-  return encodeIppMessage(message);
-}
 
 export async function sendPrintJob({
   printerUri,
@@ -48,7 +26,7 @@ export async function sendPrintJob({
   agent: http.Agent;
 }): Promise<PrintJobResult> {
   const url = new URL(printerUri.replace(/^ipp:/, 'http:'));
-  const header = printJobHeader({ printerUri, jobName, requestId });
+  const header = printJobHeader({ printerUri, jobName, requestId, holdIndefinite: true });
   const started = performance.now();
   const body = await new Promise<Buffer>((resolve, reject) => {
     const request = http.request(

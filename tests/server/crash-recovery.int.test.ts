@@ -9,28 +9,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { describe, expect, test } from 'vitest';
-import { decodeIppMessage, encodeIppMessage, findGroup, getInteger, GroupTag, ipp, Operation } from '../../src/spool/ipp/codec/index.ts';
+import { decodeIppMessage, findGroup, getInteger, GroupTag } from '../../src/spool/ipp/codec/index.ts';
+import { printJobHeader } from '../helpers/ipp-print-job.ts';
 import { multipartFile } from '../helpers/multipart.ts';
+import { findFreePort } from '../helpers/peers/index.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const smallPdf = readFileSync(path.join(root, 'fixtures/pdf/gs-text-3-pages.pdf'));
 const jpeg = readFileSync(path.join(root, 'fixtures/images/jpeg-landscape-no-exif.jpg'));
 /** Byte strings that only a plaintext document (or preview) in the data folder would contain. */
 const PLAINTEXT_MARKERS = ['%PDF-', 'JFIF', 'IHDR', 'Helvetica'].map((s) => Buffer.from(s, 'latin1'));
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  return port;
-}
 
 /** A PDF of `pages` text pages, uncompressed so it is larger than the 256 KiB kept inline. */
 async function bigPdf(pages: number): Promise<Buffer> {
@@ -46,23 +39,7 @@ async function bigPdf(pages: number): Promise<Buffer> {
 type Sent = { kind: 'ipp-pdf' | 'ipp-jpeg' | 'ipp-big' | 'upload'; pages: number };
 
 function printJob(port: number, requestId: number, format: string, document: Buffer): Promise<number> {
-  const header = encodeIppMessage({
-    version: { major: 2, minor: 0 },
-    code: Operation.PrintJob,
-    requestId,
-    groups: [
-      {
-        tag: GroupTag.operation,
-        attributes: [
-          { name: 'attributes-charset', values: [ipp.charset('utf-8')] },
-          { name: 'attributes-natural-language', values: [ipp.naturalLanguage('de')] },
-          { name: 'printer-uri', values: [ipp.uri(`ipp://127.0.0.1:${port}/ipp/print/lobeda`)] },
-          { name: 'requesting-user-name', values: [ipp.name('crash-test')] },
-          { name: 'document-format', values: [ipp.mimeMediaType(format)] },
-        ],
-      },
-    ],
-  });
+  const header = printJobHeader({ printerUri: `ipp://127.0.0.1:${port}/ipp/print/lobeda`, requestId, documentFormat: format, userName: 'crash-test', naturalLanguage: 'de' });
   return new Promise((resolve, reject) => {
     const request = http.request(
       { host: '127.0.0.1', port, path: '/ipp/print/lobeda', method: 'POST', agent: false, headers: { 'content-type': 'application/ipp', 'content-length': header.length + document.length } },
@@ -157,7 +134,7 @@ function plaintextFiles(dataDir: string): string[] {
 
 describe('a crash of the server process', () => {
   test('SIGKILL under load, three times: every answered job survives held, nothing half-received or in plaintext remains', { timeout: 180_000 }, async () => {
-    const port = await freePort();
+    const port = await findFreePort();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dp-crash-'));
     const BIG_PAGES = 150;
     const big = await bigPdf(BIG_PAGES);

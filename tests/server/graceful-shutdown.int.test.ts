@@ -3,20 +3,12 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { findFreePort } from '../helpers/peers/index.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const pdf = readFileSync(path.join(root, 'fixtures/pdf/gs-text-3-pages.pdf'));
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  return port;
-}
 
 async function waitForHealth(port: number, timeoutMs = 20_000) {
   const until = Date.now() + timeoutMs;
@@ -33,7 +25,7 @@ async function waitForHealth(port: number, timeoutMs = 20_000) {
 
 describe('server process', () => {
   test('an upload in flight during SIGTERM completes, then the server exits with code 0', async () => {
-    const port = await freePort();
+    const port = await findFreePort();
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dp-shutdown-'));
     const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: root,
