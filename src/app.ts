@@ -22,6 +22,7 @@ import { createDocumentStore, type DocumentStore } from './shared/store/document
 import { loadOrCreateMasterKey } from './shared/store/master-key.ts';
 import { createSpoolRepository } from './spool/spool.repository.ts';
 import { createSpoolService, type NormalizeFn, type RenderPreviewFn, type SpoolService } from './spool/spool.usecases.ts';
+import type { IntakeJournal } from './spool/intake-journal.ts';
 import { createTerminalResolver } from './spool/terminals.ts';
 import { spoolRoutes } from './spool/spool.routes.ts';
 import { IDLE_QUEUE_STATUS, ippRoutes, type RawIppHandler } from './spool/ipp/ipp.routes.ts';
@@ -67,6 +68,11 @@ export type AppDeps = {
   warmPools?: boolean;
   /** Start the purge timer (the server does; a timer in every test app would purge on test clocks). */
   startTimers?: boolean;
+  /**
+   * The spool's intake journal: with one, a Print-Job on the IPP queue's own HTTP path is
+   * answered once it is journaled and committed right after (src/spool/intake-journal.ts).
+   */
+  intakeJournal?: IntakeJournal;
 };
 
 export type App = FastifyInstance & {
@@ -153,6 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await late.release?.autoRelease(job);
       return true;
     },
+    intakeJournal: deps.intakeJournal,
   });
   const releaseRepo = createReleaseRepository({ db });
   const quotaRules = createQuotaRules({ db, config });
@@ -223,8 +230,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   app.decorate('release', release);
   app.decorate('store', store);
+  // Every request sees every job answered before it: journaled jobs are committed first.
+  app.addHook('onRequest', async () => {
+    spool.flushIntake();
+  });
   app.addHook('onClose', async () => {
     clearInterval(abandonedSweep);
+    spool.flushIntake();
     await spool.stopBackground();
     await purger.close();
     await scan.close();

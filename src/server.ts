@@ -4,6 +4,7 @@ import { buildApp, type App } from './app.ts';
 import { loadConfig, ConfigError, type Config } from './config/config.ts';
 import { openDatabase, migrate, type Db } from './db/database.ts';
 import { startCheckpointer, type Checkpointer } from './db/checkpointer.ts';
+import { openIntakeJournal, type IntakeJournal } from './spool/intake-journal.ts';
 import { createSystemClock } from './shared/clock.ts';
 import { createSystemRandom } from './shared/random.ts';
 import { createLogger, type Logger } from './shared/logger.ts';
@@ -40,6 +41,7 @@ export async function startServer({ env = process.env }: { env?: NodeJS.ProcessE
   const applied = migrate({ db });
   if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
   const checkpointer = startCheckpointer({ db, file: dbFile, logger });
+  const intakeJournal = openIntakeJournal({ file: path.join(config.dataDir, 'spool-intake.journal') });
 
   for (const site of config.sites) {
     if (site.autoRelease) logger.warn({ site: site.id }, 'TEST MODE: every held job of this site is released at once');
@@ -54,6 +56,7 @@ export async function startServer({ env = process.env }: { env?: NodeJS.ProcessE
     webDistDir,
     warmPools: true,
     startTimers: true,
+    intakeJournal,
   });
   // Before listening: nothing may arrive while half-received jobs and stray files are cleared.
   const recovered = await app.spool.recoverAfterRestart();
@@ -65,11 +68,11 @@ export async function startServer({ env = process.env }: { env?: NodeJS.ProcessE
   const dnsSd = advertiseQueues({ config, port: config.server.port, logger });
   logger.info({ ...recovered, ...sweep, ...resumed, checksDue, ocrResumed }, 'start-up recovery done');
   logger.info({ startupMs: Math.round(performance.now() - startedAt) }, 'Druckpunkt is ready');
-  installShutdown({ app, db, checkpointer, logger, graceMs: config.server.shutdownGraceSeconds * 1000, beforeClose: () => dnsSd.stop() });
+  installShutdown({ app, db, checkpointer, intakeJournal, logger, graceMs: config.server.shutdownGraceSeconds * 1000, beforeClose: () => dnsSd.stop() });
   return { app, db, config };
 }
 
-function installShutdown({ app, db, checkpointer, logger, graceMs, beforeClose }: { app: App; db: Db; checkpointer: Checkpointer; logger: Logger; graceMs: number; beforeClose: () => Promise<void> }) {
+function installShutdown({ app, db, checkpointer, intakeJournal, logger, graceMs, beforeClose }: { app: App; db: Db; checkpointer: Checkpointer; intakeJournal: IntakeJournal; logger: Logger; graceMs: number; beforeClose: () => Promise<void> }) {
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -84,6 +87,8 @@ function installShutdown({ app, db, checkpointer, logger, graceMs, beforeClose }
       // Say goodbye on DNS-SD first, so terminals stop offering the queue.
       await beforeClose().catch((error: unknown) => logger.warn({ err: error }, 'DNS-SD goodbye failed'));
       await app.close();
+      // app.close() committed the journaled jobs (onClose); the journal is empty now.
+      intakeJournal.close();
       // Both connections closed: the last one to close folds the WAL into the database file.
       await checkpointer.stop();
       db.close();

@@ -107,11 +107,13 @@ export function createSpoolRepository({ db }: { db: Db }) {
     ),
     sessionByQrToken: db.prepare<[string], SessionRow>('SELECT * FROM terminal_sessions WHERE qr_token = ?'),
     insertJob: db.prepare(
-      `INSERT INTO print_jobs (site_id, session_id, terminal_id, source, name, state, state_reason, requesting_user,
+      `INSERT INTO print_jobs (id, site_id, session_id, terminal_id, source, name, state, state_reason, requesting_user,
          copies, sides, color_mode, media, created_at, expires_at)
-       VALUES (@siteId, @sessionId, @terminalId, @source, @name, @state, @stateReason, @requestingUser,
+       VALUES (@id, @siteId, @sessionId, @terminalId, @source, @name, @state, @stateReason, @requestingUser,
          @copies, @sides, @colorMode, @media, @createdAt, @expiresAt)`,
     ),
+    // The highest job id ever given (AUTOINCREMENT keeps it, also after the job is gone).
+    lastJobId: db.prepare<[], { seq: number }>("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'print_jobs'), 0) AS seq"),
     jobById: db.prepare<[number], JobRow>('SELECT * FROM print_jobs WHERE id = ?'),
     jobsBySession: db.prepare<[string], JobRow>('SELECT * FROM print_jobs WHERE session_id = ? ORDER BY id'),
     jobsOfSite: db.prepare<[string], JobRow>('SELECT * FROM print_jobs WHERE site_id = ? ORDER BY id'),
@@ -163,7 +165,9 @@ export function createSpoolRepository({ db }: { db: Db }) {
       const row = statements.sessionByQrToken.get(qrToken);
       return row ? toSession(row) : undefined;
     },
+    /** With `id`, that id (the spool's allocator gives it); without, the next one. */
     insertJob: (job: PrintOptions & {
+      id?: number;
       siteId: string;
       sessionId: string;
       terminalId: string;
@@ -174,7 +178,8 @@ export function createSpoolRepository({ db }: { db: Db }) {
       requestingUser: string | null;
       createdAt: number;
       expiresAt: number;
-    }): number => Number(statements.insertJob.run({ stateReason: null, ...job }).lastInsertRowid),
+    }): number => Number(statements.insertJob.run({ id: null, stateReason: null, ...job }).lastInsertRowid),
+    lastJobId: (): number => statements.lastJobId.get()!.seq,
     /** Runs `fn` in one transaction (nested calls become savepoints). */
     inTransaction: <T>(fn: () => T): T => runInTransaction(fn) as T,
     getJob: (id: number) => {

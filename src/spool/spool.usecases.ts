@@ -3,7 +3,8 @@ import type { Config, SiteConfig } from '../config/config.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
 import type { Logger } from '../shared/logger.ts';
-import type { DocumentStore } from '../shared/store/document-store.ts';
+import type { DocumentStore, SealedDocument } from '../shared/store/document-store.ts';
+import type { IntakeJournal } from './intake-journal.ts';
 import { AppError, isAppError } from '../shared/errors.ts';
 import type { SpoolRepository } from './spool.repository.ts';
 import type { StatsRecorder } from '../stats/stats.usecases.ts';
@@ -69,9 +70,23 @@ export type SpoolDeps = {
    * have changed the job (then it is read again before the client is answered). Errors are logged.
    */
   onJobHeld?: (job: PrintJob) => boolean | Promise<boolean>;
+  /**
+   * Where a Print-Job that is held at once is written before its answer when the caller allows
+   * it (`deferCommit`, the IPP queue's own HTTP path); its rows follow right after the answer.
+   * Without one every job is committed before its answer.
+   */
+  intakeJournal?: IntakeJournal;
+  /** When the journal's records go into the database; default: after this event-loop turn. */
+  scheduleIntakeFlush?: (flush: () => void) => void;
 };
 
 export type WhichJobs = 'completed' | 'not-completed' | 'all';
+
+/**
+ * Lets a quickly held job be answered once it is journaled (see SpoolDeps.intakeJournal); `origin`
+ * names where the answer goes (the IPP connection), so a later request from there commits it first.
+ */
+export type DeferCommit = { origin?: object };
 
 const CODE_ATTEMPTS = 50;
 /** Background work (full checks, thumbnails) waits until no job arrived for this long. */
@@ -307,9 +322,11 @@ export function createSpoolService(deps: SpoolDeps) {
    * transaction — job row, encrypted document (inline), document row, statistics — so it costs
    * one commit; its full check follows. Null for anything else.
    */
-  async function holdQuickly(job: NewJob, whole: Buffer): Promise<PrintJob | null> {
+  async function holdQuickly(job: NewJob, whole: Buffer, { deferCommit }: { deferCommit?: DeferCommit } = {}): Promise<PrintJob | null> {
     const pages = store.fitsInline(whole.length) ? quickCountPdfPages(whole, { maxPages: config.limits.maxPages }) : null;
     if (pages === null) return null;
+    // Test mode releases a job the moment it is held: that needs its rows first.
+    if (deferCommit && deps.intakeJournal && !job.match.site.autoRelease) return journalHeld(job, whole, pages, deps.intakeJournal, deferCommit.origin);
     const held = repo.inTransaction(() => {
       const id = insertJob(job, { state: 'held', stateReason: 'job-hold-until-specified' });
       const stored = store.writeSmall({ kind: 'document', ownerId: storeOwnerOfJob(id), bytes: whole });
@@ -319,6 +336,107 @@ export function createSpoolService(deps: SpoolDeps) {
     });
     scheduleCheck(held.id);
     return announceHeld(held);
+  }
+
+  // The intake journal (see intake-journal.ts). A record holds what holdQuickly's transaction
+  // writes, sealed: the job row, the encrypted document with its wrapped key, the document row
+  // and the statistics event.
+  type IntakeRecord = {
+    job: JobRow;
+    document: { id: string; kind: string; ownerId: string | null; wrappedKey: string; size: number; createdAt: number; data: string };
+    sourceFormat: string;
+    pages: number;
+    sizeBytes: number;
+  };
+  const pendingIntake: Array<{ job: JobRow; sealed: SealedDocument; pages: number; sizeBytes: number; origin?: object }> = [];
+  let intakeFlushScheduled = false;
+  let intakeRetry: NodeJS.Timeout | undefined;
+
+  /**
+   * Holds a quickly counted PDF by writing it to the journal, then answers; the rows follow at
+   * the end of this event-loop turn, in one transaction with whatever else was answered in it.
+   * Before that, every request on the web side commits them first (app.ts), and so does an IPP
+   * request on the connection that got the answer (`hasPendingIntakeFrom`): the client learns of
+   * the job only from the answer, so nothing it asks next misses it.
+   */
+  function journalHeld(job: NewJob, whole: Buffer, pages: number, journal: IntakeJournal, origin: object | undefined): PrintJob {
+    const row = jobRow(job, { state: 'held', stateReason: 'job-hold-until-specified' });
+    const sealed = store.sealSmall({ kind: 'document', ownerId: storeOwnerOfJob(row.id), bytes: whole });
+    const record: IntakeRecord = {
+      job: row,
+      document: { ...sealed.record, wrappedKey: sealed.record.wrappedKey.toString('base64'), data: sealed.data.toString('base64') },
+      sourceFormat: 'application/pdf',
+      pages,
+      sizeBytes: whole.length,
+    };
+    journal.append(record);
+    pendingIntake.push({ job: row, sealed, pages, sizeBytes: whole.length, origin });
+    if (!intakeFlushScheduled) {
+      intakeFlushScheduled = true;
+      (deps.scheduleIntakeFlush ?? setImmediate)(() => {
+        intakeFlushScheduled = false;
+        flushIntake();
+      });
+    }
+    return { ...row, pages, sizeBytes: whole.length, pagesCompleted: 0, completedAt: null };
+  }
+
+  function applyIntake({ job, sealed, pages, sizeBytes }: { job: JobRow; sealed: SealedDocument; pages: number; sizeBytes: number }) {
+    repo.insertJob(job);
+    store.storeSealed(sealed);
+    repo.addFirstDocument({ jobId: job.id, documentId: sealed.record.id, sourceFormat: 'application/pdf', pages, sizeBytes, checked: false });
+    deps.stats?.record({ siteId: job.siteId, terminalId: job.terminalId, at: job.createdAt, event: { type: 'print_job_received', source: job.source } });
+  }
+
+  /**
+   * Puts every journaled job into the database in one transaction and empties the journal. Runs
+   * after the turn in which the jobs were answered and before every request. Should the database
+   * refuse, the records stay in the journal (replayed at start) and the flush is tried again.
+   */
+  function flushIntake(): number {
+    if (pendingIntake.length === 0) return 0;
+    const batch = pendingIntake.splice(0);
+    try {
+      repo.inTransaction(() => {
+        for (const entry of batch) applyIntake(entry);
+      });
+    } catch (error) {
+      pendingIntake.unshift(...batch);
+      logger.error({ err: error, jobs: batch.length }, 'journaled jobs could not be stored yet; retrying');
+      intakeRetry ??= setTimeout(() => {
+        intakeRetry = undefined;
+        flushIntake();
+      }, 1000);
+      return 0;
+    }
+    if (pendingIntake.length === 0) deps.intakeJournal?.clear();
+    for (const { job, pages } of batch) {
+      scheduleCheck(job.id);
+      logger.info({ jobId: job.id, site: job.siteId, terminal: job.terminalId, pages, copies: job.copies }, 'job held');
+      schedulePreview(job.id);
+    }
+    return batch.length;
+  }
+
+  /** At start: journaled jobs a crash kept from the database go in now; the journal is emptied. */
+  function replayIntake(): number {
+    const journal = deps.intakeJournal;
+    if (!journal) return 0;
+    const entries = (journal.readAll() as IntakeRecord[])
+      .filter((record) => repo.getJob(record.job.id) === undefined)
+      .map((record) => {
+        const { wrappedKey, data, ...key } = record.document;
+        return { job: record.job, sealed: { record: { ...key, wrappedKey: Buffer.from(wrappedKey, 'base64') }, data: Buffer.from(data, 'base64') }, pages: record.pages, sizeBytes: record.sizeBytes };
+      });
+    if (entries.length > 0) {
+      repo.inTransaction(() => {
+        for (const entry of entries) applyIntake(entry);
+      });
+      for (const { job } of entries) lastAllocatedJobId = Math.max(lastAllocatedJobId, job.id);
+      logger.warn({ replayed: entries.length }, 'jobs answered before a crash were taken from the intake journal');
+    }
+    journal.clear();
+    return entries.length;
   }
 
   /** The way of Create-Job + Send-Document for a one-document job; a failure drains `source`. */
@@ -432,22 +550,40 @@ export function createSpoolService(deps: SpoolDeps) {
   }
 
   type NewJob = { match: TerminalMatch; source: 'ipp' | 'upload'; name: string; requestingUser: string | null; options: PrintOptions };
+  type JobRow = Omit<PrintJob, 'pages' | 'sizeBytes' | 'pagesCompleted' | 'completedAt'>;
 
-  function insertJob({ match, source, name, requestingUser, options }: NewJob, state: { state: JobState; stateReason?: string }): number {
+  // Job ids come from here, never from AUTOINCREMENT alone: a journaled job has its id before its
+  // row exists, and a job created meanwhile must not take the same one.
+  let lastAllocatedJobId = 0;
+  function allocateJobId(): number {
+    lastAllocatedJobId = Math.max(lastAllocatedJobId, repo.lastJobId()) + 1;
+    return lastAllocatedJobId;
+  }
+
+  function jobRow({ match, source, name, requestingUser, options }: NewJob, state: { state: JobState; stateReason?: string }): JobRow {
     const session = getOrStartSession({ siteId: match.site.id, terminalId: match.terminal.id });
     const now = clock.now();
-    return repo.insertJob({
+    return {
+      id: allocateJobId(),
       siteId: match.site.id,
       sessionId: session.id,
       terminalId: match.terminal.id,
       source,
       name: name.slice(0, 255),
-      ...state,
+      state: state.state,
+      stateReason: state.stateReason ?? null,
       requestingUser,
-      ...options,
+      copies: options.copies,
+      sides: options.sides,
+      colorMode: options.colorMode,
+      media: options.media,
       createdAt: now,
       expiresAt: now + siteById(match.site.id).holdHours * 3_600_000,
-    });
+    };
+  }
+
+  function insertJob(job: NewJob, state: { state: JobState; stateReason?: string }): number {
+    return repo.insertJob(jobRow(job, state));
   }
 
   function createJob(job: NewJob): PrintJob {
@@ -521,13 +657,17 @@ export function createSpoolService(deps: SpoolDeps) {
      * A job with exactly one document (Print-Job, upload from the start page): held at once when
      * `holdQuickly` can, otherwise it goes the way of Create-Job + Send-Document.
      */
-    async submitJob({ declaredFormat, ...args }: NewJob & ({ stream: Readable } | { bytes: Buffer }) & { declaredFormat?: string }): Promise<PrintJob> {
+    async submitJob({
+      declaredFormat,
+      deferCommit,
+      ...args
+    }: NewJob & ({ stream: Readable } | { bytes: Buffer }) & { declaredFormat?: string; deferCommit?: DeferCommit }): Promise<PrintJob> {
       noteArrival();
       const { stream, bytes, ...job } = { stream: undefined, bytes: undefined, ...args };
       // A document already in memory (a small IPP request) needs no reading. Bytes over the limit
       // go the stream way, which refuses them as every too-large document.
       if (bytes !== undefined && bytes.length <= config.limits.maxUploadBytes) {
-        return (await holdQuickly(job, bytes)) ?? receiveAsDocument({ job, declaredFormat, stream: Readable.from([bytes], { objectMode: false }) });
+        return (await holdQuickly(job, bytes, { deferCommit })) ?? receiveAsDocument({ job, declaredFormat, stream: Readable.from([bytes], { objectMode: false }) });
       }
       const source = stream ?? Readable.from([bytes!], { objectMode: false });
       const incoming = limitBytes(source, config.limits.maxUploadBytes, 0);
@@ -650,7 +790,8 @@ export function createSpoolService(deps: SpoolDeps) {
      * After a crash, a job that was still receiving documents cannot be completed by its
      * client any more: it is discarded (documents shredded), so nothing half-received stays.
      */
-    async recoverAfterRestart(): Promise<{ discardedIncoming: number }> {
+    async recoverAfterRestart(): Promise<{ discardedIncoming: number; replayedFromJournal: number }> {
+      const replayedFromJournal = replayIntake();
       let discardedIncoming = 0;
       for (const site of config.sites) {
         for (const job of repo.listJobsOfSite(site.id)) {
@@ -661,7 +802,7 @@ export function createSpoolService(deps: SpoolDeps) {
         }
       }
       if (discardedIncoming > 0) logger.warn({ discardedIncoming }, 'discarded jobs left incomplete by a restart');
-      return { discardedIncoming };
+      return { discardedIncoming, replayedFromJournal };
     },
 
     /**
@@ -684,6 +825,10 @@ export function createSpoolService(deps: SpoolDeps) {
 
     discardJob,
     shredJobDocuments,
+    /** Journaled jobs into the database now (before a request is handled, and at shutdown). */
+    flushIntake,
+    /** True while a job answered with `deferCommit: { origin }` is journaled but not committed. */
+    hasPendingIntakeFrom: (origin: object): boolean => pendingIntake.some((entry) => entry.origin === origin),
   };
 }
 

@@ -9,6 +9,7 @@ import { createTestClock, type TestClock } from '../../src/shared/clock.ts';
 import { createTestRandom } from '../../src/shared/random.ts';
 import { createLogger } from '../../src/shared/logger.ts';
 import { createTestDb } from './test-db.ts';
+import { openIntakeJournal } from '../../src/spool/intake-journal.ts';
 import type { Db } from '../../src/db/database.ts';
 
 /** Collects every log line so tests can assert what was (not) logged. */
@@ -51,7 +52,19 @@ export async function createTestApp(options: TestAppOptions = {}) {
   const random = createTestRandom(options.seed ?? 1);
   const logs = createLogCapture();
   const logger = createLogger({ level: 'info', destination: logs.destination });
-  const app: App = await buildApp({ config, db, clock, random, logger, webDistDir: options.webDistDir, followIntervalMs: options.followIntervalMs, startTimers: options.startTimers });
+  // As the server has it: Print-Jobs on the IPP queue's own HTTP path are journaled, then committed.
+  const intakeJournal = openIntakeJournal({ file: path.join(dataDir, 'spool-intake.journal') });
+  const app: App = await buildApp({
+    config,
+    db,
+    clock,
+    random,
+    logger,
+    webDistDir: options.webDistDir,
+    followIntervalMs: options.followIntervalMs,
+    startTimers: options.startTimers,
+    intakeJournal,
+  });
   return {
     app,
     db,
@@ -60,8 +73,10 @@ export async function createTestApp(options: TestAppOptions = {}) {
     random,
     logs,
     dataDir,
+    intakeJournal,
     close: async () => {
       await app.close();
+      intakeJournal.close();
       if (!options.db) db.close();
       if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     },

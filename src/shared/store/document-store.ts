@@ -295,18 +295,34 @@ export function createDocumentStore({
    * the bytes do not fit inline (check `fitsInline` first).
    */
   function writeSmall({ kind, ownerId, bytes }: { kind: string; ownerId?: string | null; bytes: Buffer }): { id: string; size: number } {
+    const sealed = sealSmall({ kind, ownerId, bytes });
+    storeSealed(sealed);
+    return { id: sealed.record.id, size: sealed.record.size };
+  }
+
+  /**
+   * The first half of `writeSmall`, touching no database: the document encrypted under a fresh
+   * key and the key wrapped, ready for `storeSealed` (the spool's intake journal keeps it in
+   * between). Nothing in it is plaintext.
+   */
+  function sealSmall({ kind, ownerId, bytes }: { kind: string; ownerId?: string | null; bytes: Buffer }): SealedDocument {
     if (!KIND_PATTERN.test(kind)) throw new TypeError('document kind must be a short lower-case word');
     if (!fitsInline(bytes.length)) throw new RangeError('too large for an inline document');
     const id = random.uuid();
     if (!ID_PATTERN.test(id)) throw new TypeError('random.uuid() gave an id unfit for a file name');
     const documentKey = random.bytes(KEY_LENGTH);
     try {
-      const sealed = encryptBytes({ bytes, key: documentKey, documentId: id, noncePrefix: random.bytes(NONCE_PREFIX_LENGTH), segmentSize });
-      insertInline(keyRecord({ id, kind, ownerId: ownerId ?? null, documentKey, size: bytes.length }), sealed);
-      return { id, size: bytes.length };
+      const data = encryptBytes({ bytes, key: documentKey, documentId: id, noncePrefix: random.bytes(NONCE_PREFIX_LENGTH), segmentSize });
+      return { record: keyRecord({ id, kind, ownerId: ownerId ?? null, documentKey, size: bytes.length }), data };
     } finally {
       documentKey.fill(0);
     }
+  }
+
+  /** The second half: key row and ciphertext into the database, together or not at all. */
+  function storeSealed({ record, data }: SealedDocument): void {
+    if (!ID_PATTERN.test(record.id) || !KIND_PATTERN.test(record.kind)) throw new TypeError('not a sealed document');
+    insertInline(record, data);
   }
 
   async function* plaintextOf(id: string): AsyncGenerator<Buffer, void, undefined> {
@@ -420,9 +436,12 @@ export function createDocumentStore({
     return { removedFiles, missingKeys };
   }
 
-  return { write, writeSmall, fitsInline, createReadStream, readAll, remove, removeByOwner, has, sweep };
+  return { write, writeSmall, sealSmall, storeSealed, fitsInline, createReadStream, readAll, remove, removeByOwner, has, sweep };
 }
 
 type WriteArgs = { id: string; kind: string; ownerId: string | null; documentKey: Buffer };
 
 export type DocumentStore = ReturnType<typeof createDocumentStore>;
+
+/** A small document encrypted and its key wrapped, not yet stored (see `sealSmall`). */
+export type SealedDocument = { record: Omit<DocumentKeyRecord, 'missingAt'>; data: Buffer };

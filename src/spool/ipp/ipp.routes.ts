@@ -35,6 +35,7 @@ import { discardRest, idleGuard } from './document-stream.ts';
 import { OPERATION_HANDLERS, type IppSpool, type OperationContext, type OperationResult } from './operations/index.ts';
 import { capabilitiesOf, printerUuidForSite, type PrinterContext, type PrinterStatus } from './printer-attributes.ts';
 import { checkRequest, responseVersion } from './request-checks.ts';
+import type { DeferCommit } from '../spool.usecases.ts';
 
 export type IppRoutesOptions = {
   config: Config;
@@ -80,6 +81,8 @@ type IppExchange = {
   log: FastifyBaseLogger;
   /** Gives up on the connection (a header that never ends). */
   dropConnection: () => void;
+  /** See OperationContext.deferCommit. */
+  deferCommit?: DeferCommit;
 };
 
 type IppAnswer = { body: Buffer; close: boolean };
@@ -161,6 +164,9 @@ export async function ippRoutes(fastify: FastifyInstance, options: IppRoutesOpti
 
   async function serveRaw(request: IncomingMessage, response: ServerResponse, siteId: string) {
     const started = performance.now();
+    // A job answered on this connection and still only journaled is committed before this
+    // request (pipelined behind that answer) can look for it.
+    if (spool.hasPendingIntakeFrom(request.socket)) spool.flushIntake();
     const log = fastify.log;
     // Counted once the answer is out, as Fastify's onResponse does: a client that went away is not.
     response.once('finish', () => {
@@ -179,6 +185,7 @@ export async function ippRoutes(fastify: FastifyInstance, options: IppRoutesOpti
         host: request.headers.host,
         log,
         dropConnection: () => request.socket.destroy(),
+        deferCommit: { origin: request.socket },
       });
       response.writeHead(200, {
         'content-type': 'application/ipp',
@@ -253,6 +260,7 @@ export async function ippRoutes(fastify: FastifyInstance, options: IppRoutesOpti
         jobGroup: checked.jobGroup,
         document: guarded,
         documentBytes,
+        deferCommit: x.deferCommit,
         site,
         caps: capabilitiesOf(site),
         printerUri,

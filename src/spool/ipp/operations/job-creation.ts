@@ -61,7 +61,7 @@ export const printJob: OperationHandler = async (ctx) => {
   if (!hasDocument) throw ippError(Status.clientErrorBadRequest, 'The request has no document data.');
   if (ctx.documentBytes !== undefined && creation.compression === 'none') {
     // A small request, read whole: the document goes to the spool as it is.
-    return result(ctx, await ctx.spool.submitJob({ ...job, bytes: ctx.documentBytes, declaredFormat: creation.documentFormat }), creation.unsupported);
+    return result(ctx, await ctx.spool.submitJob({ ...job, bytes: ctx.documentBytes, declaredFormat: creation.documentFormat, deferCommit: ctx.deferCommit }), creation.unsupported);
   }
   try {
     const received = await ctx.spool.submitJob({
