@@ -6,9 +6,10 @@ import { crc32 } from 'node:zlib';
  * document encrypted, its key wrapped), with everything its database rows need — by one write()
  * before the client gets its answer, and applied to the database right after (spool.usecases.ts,
  * `flushIntake`). A crash in between loses nothing: at start the records are replayed, then the
- * journal is emptied. It holds ciphertext and wrapped keys only, never a plaintext document, and
- * is truncated as soon as its records are in the database (usually within the same event-loop
- * turn, so on ext4 its blocks are rarely ever written to disk).
+ * journal is emptied. It holds the job's row (its name, as print_jobs does), the wrapped key and
+ * the ciphertext, never a plaintext document, and is truncated as soon as its records are in the
+ * database (usually within the same event-loop turn, so on ext4 its pages are normally dropped
+ * before they would be written to disk).
  *
  * Durability is the database's (WAL with synchronous=NORMAL): the write reaches the page cache,
  * which survives the process; like a commit, it is not fsynced.

@@ -403,10 +403,13 @@ export function createSpoolService(deps: SpoolDeps) {
     } catch (error) {
       pendingIntake.unshift(...batch);
       logger.error({ err: error, jobs: batch.length }, 'journaled jobs could not be stored yet; retrying');
-      intakeRetry ??= setTimeout(() => {
-        intakeRetry = undefined;
-        flushIntake();
-      }, 1000);
+      if (!closed) {
+        intakeRetry ??= setTimeout(() => {
+          intakeRetry = undefined;
+          flushIntake();
+        }, 1000);
+        intakeRetry.unref();
+      }
       return 0;
     }
     if (pendingIntake.length === 0) deps.intakeJournal?.clear();
@@ -428,15 +431,25 @@ export function createSpoolService(deps: SpoolDeps) {
         const { wrappedKey, data, ...key } = record.document;
         return { job: record.job, sealed: { record: { ...key, wrappedKey: Buffer.from(wrappedKey, 'base64') }, data: Buffer.from(data, 'base64') }, pages: record.pages, sizeBytes: record.sizeBytes };
       });
+    let replayed = 0;
     if (entries.length > 0) {
+      // Each record on its own (a savepoint): one that cannot be stored must not keep the server
+      // from starting; it is reported and the others go in.
       repo.inTransaction(() => {
-        for (const entry of entries) applyIntake(entry);
+        for (const entry of entries) {
+          try {
+            repo.inTransaction(() => applyIntake(entry));
+            replayed++;
+          } catch (error) {
+            logger.error({ err: error, jobId: entry.job.id }, 'a journaled job could not be stored at start; it is lost');
+          }
+        }
       });
       for (const { job } of entries) lastAllocatedJobId = Math.max(lastAllocatedJobId, job.id);
-      logger.warn({ replayed: entries.length }, 'jobs answered before a crash were taken from the intake journal');
+      logger.warn({ replayed }, 'jobs answered before a crash were taken from the intake journal');
     }
     journal.clear();
-    return entries.length;
+    return replayed;
   }
 
   /** The way of Create-Job + Send-Document for a one-document job; a failure drains `source`. */
@@ -766,6 +779,8 @@ export function createSpoolService(deps: SpoolDeps) {
       closed = true;
       checkQueue.clear();
       previewQueue.clear();
+      clearTimeout(intakeRetry);
+      intakeRetry = undefined;
       clearTimeout(backgroundTimer);
       backgroundTimer = undefined;
       while (lanesBusy.check || lanesBusy.preview || checksRunning.size > 0) {

@@ -116,6 +116,12 @@ describe('Print-Jobs answered from the journal', () => {
       if (existsSync(path.join(dataDir, name))) copyFileSync(path.join(dataDir, name), path.join(crashed, name));
     }
 
+    // And a record that cannot be stored (its session does not exist): reported, not fatal.
+    const crashedJournal = openIntakeJournal({ file: path.join(crashed, 'spool-intake.journal') });
+    const [record] = crashedJournal.readAll() as Array<{ job: { id: number; sessionId: string }; document: { id: string } }>;
+    crashedJournal.append({ ...record, job: { ...record!.job, id: record!.job.id + 100, sessionId: 'no-such-session' }, document: { ...record!.document, id: record!.document.id.replace(/.$/, (c) => (c === '0' ? '1' : '0')) } });
+    crashedJournal.close();
+
     const crashedDb = openDatabase({ file: path.join(crashed, 'druckpunkt.sqlite') });
     migrate({ db: crashedDb });
     expect(crashedDb.prepare('SELECT count(*) AS n FROM print_jobs').get()).toEqual({ n: 0 });
@@ -126,6 +132,8 @@ describe('Print-Jobs answered from the journal', () => {
     });
     expect(await second.app.spool.recoverAfterRestart()).toMatchObject({ replayedFromJournal: 1 });
     expect(second.app.spool.getJob(answered.id)).toEqual(answered);
+    expect(second.app.spool.getJob(answered.id + 100)).toBeUndefined();
+    expect(second.logs.text()).toContain('could not be stored at start');
     const [document] = second.app.spool.listDocuments(answered.id);
     expect(Buffer.compare(await second.app.store.readAll(document!.documentId), PDF)).toBe(0);
     expect(second.intakeJournal.size()).toBe(0);
