@@ -1,9 +1,8 @@
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../shared/ts-worker.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Db } from './database.ts';
 
-const bootstrapUrl = new URL('../shared/worker-bootstrap.mjs', import.meta.url);
 const entryUrl = new URL('./checkpoint.worker.ts', import.meta.url);
 
 /**
@@ -30,7 +29,7 @@ export type Checkpointer = {
  */
 export function startCheckpointer({ db, file, logger, intervalMs = 250 }: { db: Db; file: string; logger: Logger; intervalMs?: number }): Checkpointer {
   db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
-  const worker = new Worker(bootstrapUrl, { workerData: { entry: entryUrl.href, preload: [], niceness: 0, file, intervalMs } });
+  const worker = startTsWorker(entryUrl, { data: { file, intervalMs } });
   // It must not keep the process alive on its own; the server stops it on shutdown.
   worker.unref();
   let stopping = false;

@@ -76,8 +76,6 @@ export type SpoolDeps = {
    * Without one every job is committed before its answer.
    */
   intakeJournal?: IntakeJournal;
-  /** When the journal's records go into the database; default: after this event-loop turn. */
-  scheduleIntakeFlush?: (flush: () => void) => void;
 };
 
 export type WhichJobs = 'completed' | 'not-completed' | 'all';
@@ -319,36 +317,39 @@ export function createSpoolService(deps: SpoolDeps) {
 
   /**
    * A small, plainly structured PDF whose pages were counted quickly becomes a held job in ONE
-   * transaction — job row, encrypted document (inline), document row, statistics — so it costs
-   * one commit; its full check follows. Null for anything else.
+   * transaction — job row, encrypted document (inline), document row, statistics (`applyIntake`)
+   * — so it costs one commit, or, with `deferCommit`, it is journaled and committed right after
+   * the answer. Its full check follows. Null for anything else.
    */
   async function holdQuickly(job: NewJob, whole: Buffer, { deferCommit }: { deferCommit?: DeferCommit } = {}): Promise<PrintJob | null> {
     const pages = store.fitsInline(whole.length) ? quickCountPdfPages(whole, { maxPages: config.limits.maxPages }) : null;
     if (pages === null) return null;
+    const row = jobRow(job, { state: 'held', stateReason: 'job-hold-until-specified' });
+    const entry: IntakeEntry = {
+      job: row,
+      sealed: store.sealSmall({ kind: 'document', ownerId: storeOwnerOfJob(row.id), bytes: whole }),
+      pages,
+      sizeBytes: whole.length,
+      origin: deferCommit?.origin,
+    };
     // Test mode releases a job the moment it is held: that needs its rows first.
-    if (deferCommit && deps.intakeJournal && !job.match.site.autoRelease) return journalHeld(job, whole, pages, deps.intakeJournal, deferCommit.origin);
-    const held = repo.inTransaction(() => {
-      const id = insertJob(job, { state: 'held', stateReason: 'job-hold-until-specified' });
-      const stored = store.writeSmall({ kind: 'document', ownerId: storeOwnerOfJob(id), bytes: whole });
-      repo.addFirstDocument({ jobId: id, documentId: stored.id, sourceFormat: 'application/pdf', pages, sizeBytes: whole.length, checked: false });
-      deps.stats?.record({ siteId: job.match.site.id, terminalId: job.match.terminal.id, event: { type: 'print_job_received', source: job.source } });
-      return requireJob(id);
-    });
-    scheduleCheck(held.id);
-    return announceHeld(held);
+    if (deferCommit && deps.intakeJournal && !job.match.site.autoRelease) return journalHeld(entry, deps.intakeJournal);
+    repo.inTransaction(() => applyIntake(entry));
+    scheduleCheck(row.id);
+    return announceHeld(requireJob(row.id));
   }
 
-  // The intake journal (see intake-journal.ts). A record holds what holdQuickly's transaction
-  // writes, sealed: the job row, the encrypted document with its wrapped key, the document row
-  // and the statistics event.
+  // The intake journal (see intake-journal.ts). An entry holds what holdQuickly's transaction
+  // writes, sealed: the job row, the encrypted document with its wrapped key, the document's page
+  // count and size; `origin` is where its answer went. A record is the entry as JSON.
+  type IntakeEntry = { job: JobRow; sealed: SealedDocument; pages: number; sizeBytes: number; origin?: object };
   type IntakeRecord = {
     job: JobRow;
     document: { id: string; kind: string; ownerId: string | null; wrappedKey: string; size: number; createdAt: number; data: string };
-    sourceFormat: string;
     pages: number;
     sizeBytes: number;
   };
-  const pendingIntake: Array<{ job: JobRow; sealed: SealedDocument; pages: number; sizeBytes: number; origin?: object }> = [];
+  const pendingIntake: IntakeEntry[] = [];
   let intakeFlushScheduled = false;
   let intakeRetry: NodeJS.Timeout | undefined;
 
@@ -359,29 +360,27 @@ export function createSpoolService(deps: SpoolDeps) {
    * request on the connection that got the answer (`hasPendingIntakeFrom`): the client learns of
    * the job only from the answer, so nothing it asks next misses it.
    */
-  function journalHeld(job: NewJob, whole: Buffer, pages: number, journal: IntakeJournal, origin: object | undefined): PrintJob {
-    const row = jobRow(job, { state: 'held', stateReason: 'job-hold-until-specified' });
-    const sealed = store.sealSmall({ kind: 'document', ownerId: storeOwnerOfJob(row.id), bytes: whole });
+  function journalHeld(entry: IntakeEntry, journal: IntakeJournal): PrintJob {
+    const { job, sealed, pages, sizeBytes } = entry;
     const record: IntakeRecord = {
-      job: row,
+      job,
       document: { ...sealed.record, wrappedKey: sealed.record.wrappedKey.toString('base64'), data: sealed.data.toString('base64') },
-      sourceFormat: 'application/pdf',
       pages,
-      sizeBytes: whole.length,
+      sizeBytes,
     };
     journal.append(record);
-    pendingIntake.push({ job: row, sealed, pages, sizeBytes: whole.length, origin });
+    pendingIntake.push(entry);
     if (!intakeFlushScheduled) {
       intakeFlushScheduled = true;
-      (deps.scheduleIntakeFlush ?? setImmediate)(() => {
+      setImmediate(() => {
         intakeFlushScheduled = false;
         flushIntake();
       });
     }
-    return { ...row, pages, sizeBytes: whole.length, pagesCompleted: 0, completedAt: null };
+    return { ...job, pages, sizeBytes, pagesCompleted: 0, completedAt: null };
   }
 
-  function applyIntake({ job, sealed, pages, sizeBytes }: { job: JobRow; sealed: SealedDocument; pages: number; sizeBytes: number }) {
+  function applyIntake({ job, sealed, pages, sizeBytes }: IntakeEntry) {
     repo.insertJob(job);
     store.storeSealed(sealed);
     repo.addFirstDocument({ jobId: job.id, documentId: sealed.record.id, sourceFormat: 'application/pdf', pages, sizeBytes, checked: false });
@@ -445,7 +444,7 @@ export function createSpoolService(deps: SpoolDeps) {
           }
         }
       });
-      for (const { job } of entries) lastAllocatedJobId = Math.max(lastAllocatedJobId, job.id);
+      lastAllocatedJobId = undefined;
       logger.warn({ replayed }, 'jobs answered before a crash were taken from the intake journal');
     }
     journal.clear();
@@ -565,11 +564,12 @@ export function createSpoolService(deps: SpoolDeps) {
   type NewJob = { match: TerminalMatch; source: 'ipp' | 'upload'; name: string; requestingUser: string | null; options: PrintOptions };
   type JobRow = Omit<PrintJob, 'pages' | 'sizeBytes' | 'pagesCompleted' | 'completedAt'>;
 
-  // Job ids come from here, never from AUTOINCREMENT alone: a journaled job has its id before its
-  // row exists, and a job created meanwhile must not take the same one.
-  let lastAllocatedJobId = 0;
+  // Job ids come from here, never from AUTOINCREMENT: a journaled job has its id before its row
+  // exists, and a job created meanwhile must not take the same one. Every job row is inserted by
+  // this service, so the database is asked once (after a replay it is asked again).
+  let lastAllocatedJobId: number | undefined;
   function allocateJobId(): number {
-    lastAllocatedJobId = Math.max(lastAllocatedJobId, repo.lastJobId()) + 1;
+    lastAllocatedJobId = (lastAllocatedJobId ?? repo.lastJobId()) + 1;
     return lastAllocatedJobId;
   }
 

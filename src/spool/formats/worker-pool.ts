@@ -8,7 +8,8 @@
  *
  * Native memory (libvips, canvas) is outside the heap cap; pixel limits guard it instead.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../../shared/ts-worker.ts';
 import type { AppError, ErrorFactory } from '../../shared/errors.ts';
 import {
   createProcessingFailedError,
@@ -18,7 +19,6 @@ import {
 } from './formats.errors.ts';
 import type { FromWorker, ToWorker } from './worker-runtime.ts';
 
-const bootstrapUrl = new URL('../../shared/worker-bootstrap.mjs', import.meta.url);
 /** A worker that cannot even load its modules in this time is broken, whatever the task's deadline. */
 const STARTUP_TIMEOUT_MS = 30_000;
 /** Young generation cap; small, so that the configured memory goes to the old generation. */
@@ -53,7 +53,7 @@ export type WorkerPool = ReturnType<typeof createWorkerPool>;
 /**
  * `entry` is the worker's TypeScript module (it calls `serveTasks`). `size` workers at most run
  * at once; further tasks wait their turn (their deadline starts when they get a worker).
- * `preload` names plain-JS packages to load before tsx (see src/shared/worker-bootstrap.mjs).
+ * `preload` names plain-JS packages to load before tsx (see src/shared/ts-worker.ts).
  */
 export function createWorkerPool({
   entry,
@@ -83,11 +83,11 @@ export function createWorkerPool({
 
   function spawn(memoryMb: number): Slot {
     spawnCount += 1;
-    const worker = new Worker(bootstrapUrl, {
-      workerData: { entry: entry.href, preload, niceness },
+    const worker = startTsWorker(entry, {
+      preload,
+      niceness,
       resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-      stdout: false,
-      stderr: false,
+      quiet: true,
     });
     const slot: Slot = { worker, memoryMb, busy: false, dead: false, ready: Promise.resolve() };
     slot.ready = new Promise<void>((resolve, reject) => {

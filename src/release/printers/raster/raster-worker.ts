@@ -1,9 +1,8 @@
-import { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../../../shared/ts-worker.ts';
 import type { RasterJob } from './raster-stream.ts';
 
-const bootstrapUrl = new URL('../../../shared/worker-bootstrap.mjs', import.meta.url);
 const entryUrl = new URL('./raster.worker.ts', import.meta.url);
-/** Loaded before tsx in the worker (plain JS, faster that way); see worker-bootstrap.mjs. */
+/** Loaded before tsx in the worker (plain JS, faster that way); see src/shared/ts-worker.ts. */
 const PRELOAD = ['pdfjs-dist/legacy/build/pdf.mjs'];
 /**
  * The worker's V8 heap cap. pdfjs keeps a page's operator list and fonts there; page bitmaps
@@ -22,10 +21,7 @@ type WorkerMessage = { type: 'chunk'; data: Uint8Array } | { type: 'done' } | { 
  * stopping early (the printer went away) ends the worker.
  */
 export async function* pdfToRaster(job: RasterJob): AsyncGenerator<Buffer> {
-  const worker = new Worker(bootstrapUrl, {
-    workerData: { entry: entryUrl.href, preload: PRELOAD, niceness: 0, job },
-    resourceLimits: { maxOldGenerationSizeMb: HEAP_CAP_MB },
-  });
+  const worker = startTsWorker(entryUrl, { preload: PRELOAD, data: { job }, resourceLimits: { maxOldGenerationSizeMb: HEAP_CAP_MB } });
   const ready: Buffer[] = [];
   let done = false;
   let failure: Error | undefined;
