@@ -72,7 +72,7 @@ export type SpoolDeps = {
   onJobHeld?: (job: PrintJob) => boolean | Promise<boolean>;
   /**
    * Where a Print-Job that is held at once is written before its answer when the caller allows
-   * it (`deferCommit`, the IPP queue's own HTTP path); its rows follow right after the answer.
+   * it (`deferCommit`, the IPP queue's own HTTP path); its rows follow within milliseconds.
    * Without one every job is committed before its answer.
    */
   intakeJournal?: IntakeJournal;
@@ -80,13 +80,16 @@ export type SpoolDeps = {
 
 export type WhichJobs = 'completed' | 'not-completed' | 'all';
 
-/**
- * Lets a quickly held job be answered once it is journaled (see SpoolDeps.intakeJournal); `origin`
- * names where the answer goes (the IPP connection), so a later request from there commits it first.
- */
-export type DeferCommit = { origin?: object };
 
 const CODE_ATTEMPTS = 50;
+/**
+ * Journaled jobs are committed together, at most this long after the first of them was answered
+ * (or at once when this many wait): one transaction for many jobs writes each shared page (the
+ * tables' last leaf pages, statistics, the header) once. Any request that reads jobs commits them
+ * first, so no one ever sees a job missing (see `journalHeld`).
+ */
+const INTAKE_BATCH_MS = 10;
+const INTAKE_BATCH_MAX = 128;
 /** Background work (full checks, thumbnails) waits until no job arrived for this long. */
 const BACKGROUND_IDLE_MS = 20;
 
@@ -321,7 +324,7 @@ export function createSpoolService(deps: SpoolDeps) {
    * — so it costs one commit, or, with `deferCommit`, it is journaled and committed right after
    * the answer. Its full check follows. Null for anything else.
    */
-  async function holdQuickly(job: NewJob, whole: Buffer, { deferCommit }: { deferCommit?: DeferCommit } = {}): Promise<PrintJob | null> {
+  async function holdQuickly(job: NewJob, whole: Buffer, { deferCommit = false }: { deferCommit?: boolean } = {}): Promise<PrintJob | null> {
     const pages = store.fitsInline(whole.length) ? quickCountPdfPages(whole, { maxPages: config.limits.maxPages }) : null;
     if (pages === null) return null;
     const row = jobRow(job, { state: 'held', stateReason: 'job-hold-until-specified' });
@@ -330,7 +333,6 @@ export function createSpoolService(deps: SpoolDeps) {
       sealed: store.sealSmall({ kind: 'document', ownerId: storeOwnerOfJob(row.id), bytes: whole }),
       pages,
       sizeBytes: whole.length,
-      origin: deferCommit?.origin,
     };
     // Test mode releases a job the moment it is held: that needs its rows first.
     if (deferCommit && deps.intakeJournal && !job.match.site.autoRelease) return journalHeld(entry, deps.intakeJournal);
@@ -341,42 +343,34 @@ export function createSpoolService(deps: SpoolDeps) {
 
   // The intake journal (see intake-journal.ts). An entry holds what holdQuickly's transaction
   // writes, sealed: the job row, the encrypted document with its wrapped key, the document's page
-  // count and size; `origin` is where its answer went. A record is the entry as JSON.
-  type IntakeEntry = { job: JobRow; sealed: SealedDocument; pages: number; sizeBytes: number; origin?: object };
-  type IntakeRecord = {
+  // count and size. A journal record is the entry with the ciphertext as its data.
+  type IntakeEntry = { job: JobRow; sealed: SealedDocument; pages: number; sizeBytes: number };
+  type IntakeMeta = {
     job: JobRow;
-    document: { id: string; kind: string; ownerId: string | null; wrappedKey: string; size: number; createdAt: number; data: string };
+    document: { id: string; kind: string; ownerId: string | null; wrappedKey: string; size: number; createdAt: number };
     pages: number;
     sizeBytes: number;
   };
   const pendingIntake: IntakeEntry[] = [];
-  let intakeFlushScheduled = false;
+  let intakeFlushTimer: NodeJS.Timeout | undefined;
   let intakeRetry: NodeJS.Timeout | undefined;
 
   /**
-   * Holds a quickly counted PDF by writing it to the journal, then answers; the rows follow at
-   * the end of this event-loop turn, in one transaction with whatever else was answered in it.
-   * Before that, every request on the web side commits them first (app.ts), and so does an IPP
-   * request on the connection that got the answer (`hasPendingIntakeFrom`): the client learns of
-   * the job only from the answer, so nothing it asks next misses it.
+   * Holds a quickly counted PDF by writing it to the journal, then answers; the rows follow within
+   * INTAKE_BATCH_MS, in one transaction with the other jobs answered meanwhile. Before that, every
+   * request that may read jobs commits them first — every web request (app.ts) and every IPP
+   * operation but Print-Job and Validate-Job (ipp.routes.ts) — so nothing anyone asks misses a
+   * job that was answered.
    */
   function journalHeld(entry: IntakeEntry, journal: IntakeJournal): PrintJob {
     const { job, sealed, pages, sizeBytes } = entry;
-    const record: IntakeRecord = {
-      job,
-      document: { ...sealed.record, wrappedKey: sealed.record.wrappedKey.toString('base64'), data: sealed.data.toString('base64') },
-      pages,
-      sizeBytes,
-    };
-    journal.append(record);
+    const meta: IntakeMeta = { job, document: { ...sealed.record, wrappedKey: sealed.record.wrappedKey.toString('base64') }, pages, sizeBytes };
+    journal.append(meta, sealed.data);
     pendingIntake.push(entry);
-    if (!intakeFlushScheduled) {
-      intakeFlushScheduled = true;
-      setImmediate(() => {
-        intakeFlushScheduled = false;
-        flushIntake();
-      });
-    }
+    if (pendingIntake.length >= INTAKE_BATCH_MAX) {
+      clearTimeout(intakeFlushTimer);
+      intakeFlushTimer = setTimeout(flushIntake, 0);
+    } else intakeFlushTimer ??= setTimeout(flushIntake, INTAKE_BATCH_MS);
     return { ...job, pages, sizeBytes, pagesCompleted: 0, completedAt: null };
   }
 
@@ -393,6 +387,8 @@ export function createSpoolService(deps: SpoolDeps) {
    * refuse, the records stay in the journal (replayed at start) and the flush is tried again.
    */
   function flushIntake(): number {
+    clearTimeout(intakeFlushTimer);
+    intakeFlushTimer = undefined;
     if (pendingIntake.length === 0) return 0;
     const batch = pendingIntake.splice(0);
     try {
@@ -424,11 +420,13 @@ export function createSpoolService(deps: SpoolDeps) {
   function replayIntake(): number {
     const journal = deps.intakeJournal;
     if (!journal) return 0;
-    const entries = (journal.readAll() as IntakeRecord[])
-      .filter((record) => repo.getJob(record.job.id) === undefined)
-      .map((record) => {
-        const { wrappedKey, data, ...key } = record.document;
-        return { job: record.job, sealed: { record: { ...key, wrappedKey: Buffer.from(wrappedKey, 'base64') }, data: Buffer.from(data, 'base64') }, pages: record.pages, sizeBytes: record.sizeBytes };
+    const entries = journal
+      .readAll()
+      .map(({ meta, data }) => ({ meta: meta as IntakeMeta, data }))
+      .filter(({ meta }) => repo.getJob(meta.job.id) === undefined)
+      .map(({ meta, data }) => {
+        const { wrappedKey, ...key } = meta.document;
+        return { job: meta.job, sealed: { record: { ...key, wrappedKey: Buffer.from(wrappedKey, 'base64') }, data }, pages: meta.pages, sizeBytes: meta.sizeBytes };
       });
     let replayed = 0;
     if (entries.length > 0) {
@@ -674,7 +672,7 @@ export function createSpoolService(deps: SpoolDeps) {
       declaredFormat,
       deferCommit,
       ...args
-    }: NewJob & ({ stream: Readable } | { bytes: Buffer }) & { declaredFormat?: string; deferCommit?: DeferCommit }): Promise<PrintJob> {
+    }: NewJob & ({ stream: Readable } | { bytes: Buffer }) & { declaredFormat?: string; deferCommit?: boolean }): Promise<PrintJob> {
       noteArrival();
       const { stream, bytes, ...job } = { stream: undefined, bytes: undefined, ...args };
       // A document already in memory (a small IPP request) needs no reading. Bytes over the limit
@@ -840,10 +838,8 @@ export function createSpoolService(deps: SpoolDeps) {
 
     discardJob,
     shredJobDocuments,
-    /** Journaled jobs into the database now (before a request is handled, and at shutdown). */
+    /** Journaled jobs into the database now (before a request that reads jobs, and at shutdown). */
     flushIntake,
-    /** True while a job answered with `deferCommit: { origin }` is journaled but not committed. */
-    hasPendingIntakeFrom: (origin: object): boolean => pendingIntake.some((entry) => entry.origin === origin),
   };
 }
 

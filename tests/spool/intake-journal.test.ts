@@ -28,35 +28,47 @@ describe('intake journal file', () => {
     const journal = openIntakeJournal({ file });
     closers.push(() => journal.close());
     expect(journal.readAll()).toEqual([]);
-    journal.append({ n: 1, text: 'ä€' });
+    const data = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7) & 0xff));
+    journal.append({ n: 1, text: 'ä€' }, data);
     journal.append({ n: 2, list: [1, 2, 3] });
-    expect(journal.readAll()).toEqual([{ n: 1, text: 'ä€' }, { n: 2, list: [1, 2, 3] }]);
+    const records = journal.readAll();
+    expect(records.map((r) => r.meta)).toEqual([{ n: 1, text: 'ä€' }, { n: 2, list: [1, 2, 3] }]);
+    expect(Buffer.compare(records[0]!.data, data)).toBe(0);
+    expect(records[1]!.data.length).toBe(0);
+    // The data is stored as it is, not as text: the record is barely larger than its parts.
+    expect(journal.size()).toBeLessThan(data.length + 100);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     journal.clear();
     expect(journal.size()).toBe(0);
     expect(journal.readAll()).toEqual([]);
     journal.append({ n: 3 });
-    expect(journal.readAll()).toEqual([{ n: 3 }]);
+    expect(journal.readAll().map((r) => r.meta)).toEqual([{ n: 3 }]);
   });
 
   test('a torn or damaged record ends the replay there; the records before it count', () => {
     const file = path.join(tempDir(), 'journal');
     const journal = openIntakeJournal({ file });
     closers.push(() => journal.close());
-    journal.append({ n: 1 });
-    journal.append({ n: 2 });
+    journal.append({ n: 1 }, Buffer.from('first'));
+    journal.append({ n: 2 }, Buffer.from('second'));
+    const metas = () => journal.readAll().map((r) => r.meta);
     const whole = readFileSync(file);
     // Torn: the last record cut short, as a power loss mid-write would leave it.
     writeFileSync(file, whole.subarray(0, whole.length - 3));
-    expect(journal.readAll()).toEqual([{ n: 1 }]);
-    // Damaged: a flipped byte in the second record's payload fails its CRC.
+    expect(metas()).toEqual([{ n: 1 }]);
+    // Damaged: a flipped byte in the second record's data fails its CRC.
     const damaged = Buffer.from(whole);
     damaged[damaged.length - 2]! ^= 0xff;
     writeFileSync(file, damaged);
-    expect(journal.readAll()).toEqual([{ n: 1 }]);
+    expect(metas()).toEqual([{ n: 1 }]);
+    // A flipped byte in the first record's metadata length fails it (and so ends the replay at once).
+    const badLength = Buffer.from(whole);
+    badLength[8 + 3]! ^= 0x40;
+    writeFileSync(file, badLength);
+    expect(metas()).toEqual([]);
     // Garbage length: not read as a record.
-    writeFileSync(file, Buffer.concat([whole, Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0])]));
-    expect(journal.readAll()).toEqual([{ n: 1 }, { n: 2 }]);
+    writeFileSync(file, Buffer.concat([whole, Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0])]));
+    expect(metas()).toEqual([{ n: 1 }, { n: 2 }]);
   });
 });
 
@@ -71,7 +83,7 @@ describe('Print-Jobs answered from the journal', () => {
       options: { copies: 2, sides: 'two-sided-long-edge', colorMode: 'monochrome', media: 'iso_a4_210x297mm' },
       bytes: PDF,
       declaredFormat: 'application/pdf',
-      deferCommit: {},
+      deferCommit: true,
     });
   }
 
@@ -99,6 +111,20 @@ describe('Print-Jobs answered from the journal', () => {
     expect(counted.n).toBeGreaterThanOrEqual(1);
   });
 
+  test('jobs answered one after another are committed together a few milliseconds later, and the journal is emptied', async () => {
+    const ctx = await createTestApp();
+    closers.push(() => ctx.close());
+    // Without a macrotask in between (no I/O, no timer) nothing commits them yet.
+    const answered = [await submitDeferred(ctx.app, 'a.pdf'), await submitDeferred(ctx.app, 'b.pdf'), await submitDeferred(ctx.app, 'c.pdf')];
+    expect(answered.map((job) => ctx.app.spool.getJob(job.id))).toEqual([undefined, undefined, undefined]);
+    expect(ctx.intakeJournal.readAll()).toHaveLength(3);
+    for (let waited = 0; ctx.intakeJournal.size() > 0 && waited < 2000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(answered.map((job) => ctx.app.spool.getJob(job.id))).toEqual(answered);
+    expect(ctx.intakeJournal.size()).toBe(0);
+    // Nothing left to commit.
+    expect(ctx.app.spool.flushIntake()).toBe(0);
+  });
+
   test('a crash after the answer and before the commit: the next start takes the job from the journal', async () => {
     const dataDir = tempDir();
     const dbFile = path.join(dataDir, 'druckpunkt.sqlite');
@@ -118,8 +144,8 @@ describe('Print-Jobs answered from the journal', () => {
 
     // And a record that cannot be stored (its session does not exist): reported, not fatal.
     const crashedJournal = openIntakeJournal({ file: path.join(crashed, 'spool-intake.journal') });
-    const [record] = crashedJournal.readAll() as Array<{ job: { id: number; sessionId: string }; document: { id: string } }>;
-    crashedJournal.append({ ...record, job: { ...record!.job, id: record!.job.id + 100, sessionId: 'no-such-session' }, document: { ...record!.document, id: record!.document.id.replace(/.$/, (c) => (c === '0' ? '1' : '0')) } });
+    const { meta, data } = (crashedJournal.readAll() as Array<{ meta: { job: { id: number; sessionId: string }; document: { id: string } }; data: Buffer }>)[0]!;
+    crashedJournal.append({ ...meta, job: { ...meta.job, id: meta.job.id + 100, sessionId: 'no-such-session' }, document: { ...meta.document, id: meta.document.id.replace(/.$/, (c) => (c === '0' ? '1' : '0')) } }, data);
     crashedJournal.close();
 
     const crashedDb = openDatabase({ file: path.join(crashed, 'druckpunkt.sqlite') });

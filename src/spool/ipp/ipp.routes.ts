@@ -21,6 +21,7 @@ import {
   IPP_HEADER_PREFIX_BYTES,
   ippStatusForDecodeError,
   isIppDecodeError,
+  Operation,
   OPERATION_NAMES,
   readIppRequest,
   Status,
@@ -35,7 +36,6 @@ import { discardRest, idleGuard } from './document-stream.ts';
 import { OPERATION_HANDLERS, type IppSpool, type OperationContext, type OperationResult } from './operations/index.ts';
 import { capabilitiesOf, printerUuidForSite, type PrinterContext, type PrinterStatus } from './printer-attributes.ts';
 import { checkRequest, responseVersion } from './request-checks.ts';
-import type { DeferCommit } from '../spool.usecases.ts';
 
 export type IppRoutesOptions = {
   config: Config;
@@ -82,7 +82,7 @@ type IppExchange = {
   /** Gives up on the connection (a header that never ends). */
   dropConnection: () => void;
   /** See OperationContext.deferCommit. */
-  deferCommit?: DeferCommit;
+  deferCommit?: boolean;
 };
 
 type IppAnswer = { body: Buffer; close: boolean };
@@ -164,9 +164,6 @@ export async function ippRoutes(fastify: FastifyInstance, options: IppRoutesOpti
 
   async function serveRaw(request: IncomingMessage, response: ServerResponse, siteId: string) {
     const started = performance.now();
-    // A job answered on this connection and still only journaled is committed before this
-    // request (pipelined behind that answer) can look for it.
-    if (spool.hasPendingIntakeFrom(request.socket)) spool.flushIntake();
     const log = fastify.log;
     // Counted once the answer is out, as Fastify's onResponse does: a client that went away is not.
     response.once('finish', () => {
@@ -185,7 +182,7 @@ export async function ippRoutes(fastify: FastifyInstance, options: IppRoutesOpti
         host: request.headers.host,
         log,
         dropConnection: () => request.socket.destroy(),
-        deferCommit: { origin: request.socket },
+        deferCommit: true,
       });
       response.writeHead(200, {
         'content-type': 'application/ipp',
@@ -239,6 +236,9 @@ export async function ippRoutes(fastify: FastifyInstance, options: IppRoutesOpti
       }
     }
 
+    // Jobs answered but only journaled yet are committed before any operation that may read
+    // jobs; Print-Job and Validate-Job only add one (or none), so a stream of Print-Jobs batches.
+    if (message.code !== Operation.PrintJob && message.code !== Operation.ValidateJob) spool.flushIntake();
     const operationName = OPERATION_NAMES[message.code] ?? 'unknown';
     const version = responseVersion(message.version);
     let result: OperationResult;
@@ -385,44 +385,66 @@ function prefixOf(bytes: Buffer): { version: IppVersion | undefined; requestId: 
  * body that grows past it) the request itself as a stream, with what was read put back in front.
  * Null when the client goes away, or sends nothing for `idleMs` (then the connection is dropped).
  */
-function receiveBody(request: IncomingMessage, { wholeMaxBytes, idleMs }: { wholeMaxBytes: number; idleMs: number }): Promise<{ bytes: Buffer } | { stream: Readable } | null> {
+function receiveBody(request: IncomingMessage, { wholeMaxBytes, idleMs }: { wholeMaxBytes: number; idleMs: number }): Promise<BodyOutcome> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > wholeMaxBytes) return Promise.resolve({ stream: request });
   return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    let timer: NodeJS.Timeout | undefined;
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        finish(null);
-        request.socket.destroy();
-      }, idleMs);
-      timer.unref();
-    };
-    const finish = (outcome: { bytes: Buffer } | { stream: Readable } | null) => {
-      clearTimeout(timer);
-      request.off('data', onData);
-      request.off('end', onEnd);
-      request.off('close', onClose);
-      request.off('error', onClose);
-      resolve(outcome);
-    };
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      length += chunk.length;
-      if (length <= wholeMaxBytes) return arm();
-      // Too big to hold: from here on it streams, starting with what is already read.
-      request.pause();
-      finish({ stream: request });
-      request.unshift(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length));
-    };
-    const onEnd = () => finish({ bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length) });
-    const onClose = () => finish(null);
-    request.on('data', onData);
-    request.on('end', onEnd);
-    request.on('close', onClose);
-    request.on('error', onClose);
-    arm();
+    const reading: BodyReading = { chunks: [], length: 0, wholeMaxBytes, timer: undefined, resolve };
+    (request as ReadingRequest)[READING] = reading;
+    request.on('data', onBodyData);
+    request.on('end', onBodyEnd);
+    request.on('close', onBodyGone);
+    request.on('error', onBodyGone);
+    const timer = setTimeout(() => onBodyIdle(request), idleMs);
+    timer.unref();
+    reading.timer = timer;
   });
+}
+
+// receiveBody's listeners are plain functions of the request (EventEmitter calls them with it as
+// `this`) and its state hangs on the request: a request costs one small object, not five closures.
+type BodyOutcome = { bytes: Buffer } | { stream: Readable } | null;
+type BodyReading = { chunks: Buffer[]; length: number; wholeMaxBytes: number; timer: NodeJS.Timeout | undefined; resolve: (outcome: BodyOutcome) => void };
+const READING = Symbol('ipp body being read');
+type ReadingRequest = IncomingMessage & { [READING]?: BodyReading };
+
+function finishBody(request: ReadingRequest, outcome: BodyOutcome) {
+  const reading = request[READING];
+  if (!reading) return;
+  request[READING] = undefined;
+  clearTimeout(reading.timer);
+  request.off('data', onBodyData);
+  request.off('end', onBodyEnd);
+  request.off('close', onBodyGone);
+  request.off('error', onBodyGone);
+  reading.resolve(outcome);
+}
+
+function onBodyData(this: ReadingRequest, chunk: Buffer) {
+  const reading = this[READING]!;
+  reading.chunks.push(chunk);
+  reading.length += chunk.length;
+  if (reading.length <= reading.wholeMaxBytes) {
+    reading.timer?.refresh();
+    return;
+  }
+  // Too big to hold: from here on it streams, starting with what is already read.
+  const { chunks, length } = reading;
+  this.pause();
+  finishBody(this, { stream: this });
+  this.unshift(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length));
+}
+
+function onBodyEnd(this: ReadingRequest) {
+  const { chunks, length } = this[READING]!;
+  finishBody(this, { bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length) });
+}
+
+function onBodyGone(this: ReadingRequest) {
+  finishBody(this, null);
+}
+
+function onBodyIdle(request: ReadingRequest) {
+  finishBody(request, null);
+  request.socket.destroy();
 }

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config, SiteConfig } from '../../../config/config.ts';
 import type { Clock } from '../../../shared/clock.ts';
-import type { DeferCommit, SpoolService } from '../../spool.usecases.ts';
+import type { SpoolService } from '../../spool.usecases.ts';
 import type { TerminalMatch } from '../../terminals.ts';
 import type { PrintJob } from '../../spool.models.ts';
 import type { IppAttribute, IppGroup, IppMessage } from '../codec/index.ts';
@@ -16,7 +16,7 @@ import type { PrinterContext, QueueCapabilities } from '../printer-attributes.ts
 /** The part of the spool service the IPP endpoint uses. */
 export type IppSpool = Pick<
   SpoolService,
-  'identifyClient' | 'createJob' | 'submitJob' | 'addDocument' | 'closeJob' | 'cancelJob' | 'getJob' | 'listJobs' | 'getOrStartSession' | 'listDocuments' | 'flushIntake' | 'hasPendingIntakeFrom'
+  'identifyClient' | 'createJob' | 'submitJob' | 'addDocument' | 'closeJob' | 'cancelJob' | 'getJob' | 'listJobs' | 'getOrStartSession' | 'listDocuments' | 'flushIntake'
 >;
 
 export type OperationContext = {
@@ -30,9 +30,10 @@ export type OperationContext = {
   documentBytes?: Buffer;
   /**
    * The answer may go out before a held job's rows are committed (the spool journals it first):
-   * only on the queue's own HTTP path, where every request flushes the journal before it runs.
+   * only on the queue's own HTTP path, where every operation that reads jobs flushes the journal
+   * before it runs.
    */
-  deferCommit?: DeferCommit;
+  deferCommit?: boolean;
   site: SiteConfig;
   caps: QueueCapabilities;
   printerUri: string;
