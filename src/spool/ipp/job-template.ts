@@ -147,7 +147,21 @@ function readMediaCol(members: IppAttribute[]): string | undefined | null {
   return media;
 }
 
+// One set of checks for each kind of queue (colour or not, duplex or not), not a fresh set of
+// closures for every job.
+const checksByCaps = new Map<string, Record<string, Check>>();
+
 function checksFor(caps: QueueCapabilities): Record<string, Check> {
+  const key = `${caps.color}/${caps.duplex}`;
+  let checks = checksByCaps.get(key);
+  if (!checks) {
+    checks = buildChecks({ color: caps.color, duplex: caps.duplex });
+    checksByCaps.set(key, checks);
+  }
+  return checks;
+}
+
+function buildChecks(caps: QueueCapabilities): Record<string, Check> {
   const keywordIn = (allowed: readonly string[]) => (attribute: IppAttribute) => {
     const value = keywordOf(attribute);
     return value !== undefined && allowed.includes(value);
