@@ -146,19 +146,34 @@ export function createSpoolRepository({ db }: { db: Db }) {
     ),
   };
 
+  // Every job asks for its terminal's current session; it changes only when a session starts or
+  // ends, which goes through this repository (the purge deletes ended sessions only). Kept from a
+  // read outside any transaction, so a rollback cannot leave a session here that is not stored.
+  const currentSessions = new Map<string, Readonly<TerminalSession>>();
+
   return {
     findCurrentSession: ({ siteId, terminalId }: { siteId: string; terminalId: string }) => {
+      const key = `${siteId}\n${terminalId}`;
+      const known = currentSessions.get(key);
+      if (known) return known;
       const row = statements.currentSession.get(siteId, terminalId);
-      return row ? toSession(row) : undefined;
+      if (!row) return undefined;
+      const session = Object.freeze(toSession(row));
+      if (!db.inTransaction) currentSessions.set(key, session);
+      return session;
     },
     getSession: (id: string) => {
       const row = statements.sessionById.get(id);
       return row ? toSession(row) : undefined;
     },
     insertSession: (session: Omit<TerminalSession, 'endedAt'>) => {
+      currentSessions.clear();
       statements.insertSession.run(session);
     },
-    endSession: ({ id, at }: { id: string; at: number }) => statements.endSession.run(at, id).changes > 0,
+    endSession: ({ id, at }: { id: string; at: number }) => {
+      currentSessions.clear();
+      return statements.endSession.run(at, id).changes > 0;
+    },
     findLiveSessionsByCode: ({ siteId, code, now }: { siteId: string; code: string; now: number }) =>
       statements.liveSessionsByCode.all(siteId, code, now).map(toSession),
     findSessionByQrToken: (qrToken: string) => {
