@@ -34,6 +34,15 @@ const isDigit = (c: number | undefined) => c !== undefined && c >= 0x30 && c <= 
 /** Integers beyond this are not object numbers or offsets we accept; parsing them by bytes stays exact. */
 const MAX_DIGITS = 15;
 
+/**
+ * The only dictionary keys the count looks at (trailer, catalog, page-tree nodes). The values of
+ * all other keys — a page's resources, fonts, boxes — are checked as strictly but not built.
+ */
+const KEPT_KEYS = ['Type', 'Pages', 'Count', 'Kids', 'Root', 'Prev', 'XRefStm', 'Encrypt'].map((name) => ({ name, bytes: Buffer.from(name, 'latin1') }));
+const PLAIN_KEYWORDS = ['true', 'false', 'null'].map((word) => [...Buffer.from(word, 'latin1')]);
+/** A value that was read but not built (the value of a key nobody asks for). */
+const SKIPPED: PdfValue = null;
+
 const isRef = (value: PdfValue | undefined): value is PdfRef => typeof value === 'object' && value !== null && 'ref' in value;
 const isDict = (value: PdfValue | undefined): value is PdfDict => typeof value === 'object' && value !== null && 'dict' in value;
 const isName = (value: PdfValue | undefined, name: string) =>
@@ -90,6 +99,47 @@ class Parser {
     return value;
   }
 
+  /** The kept key whose name is bytes[start, end), or undefined. */
+  private keptKey(start: number, end: number): string | undefined {
+    const { bytes } = this;
+    const length = end - start;
+    outer: for (const key of KEPT_KEYS) {
+      if (key.bytes.length !== length) continue;
+      for (let i = 0; i < length; i++) if (bytes[start + i] !== key.bytes[i]) continue outer;
+      return key.name;
+    }
+    return undefined;
+  }
+
+  /** True when bytes[start, end) is true, false, null or a number (signed, fractional). */
+  private isPlainWord(start: number, end: number): boolean {
+    const { bytes } = this;
+    const length = end - start;
+    if (length <= 5 && PLAIN_KEYWORDS.some((word) => word.length === length && word.every((b, i) => bytes[start + i] === b))) return true;
+    let at = start;
+    if (bytes[at] === 0x2b || bytes[at] === 0x2d) at++;
+    let digits = 0;
+    let dots = 0;
+    for (; at < end; at++) {
+      if (isDigit(bytes[at])) digits++;
+      else if (bytes[at] === 0x2e && ++dots === 1) continue;
+      else return false;
+    }
+    return digits > 0;
+  }
+
+  /** `obj` follows "num gen" at the current position. */
+  objectHeader(num: number, gen: number): boolean {
+    this.skipSpace();
+    if (this.unsignedInteger() !== num) return false;
+    this.skipSpace();
+    if (this.unsignedInteger() !== gen) return false;
+    this.skipSpace();
+    const start = this.skipRegular();
+    const { bytes } = this;
+    return this.pos - start === 3 && bytes[start] === 0x6f && bytes[start + 1] === 0x62 && bytes[start + 2] === 0x6a;
+  }
+
   /** The next raw token: a keyword or number as text, or a delimiter. */
   keyword(): string {
     this.skipSpace();
@@ -102,7 +152,8 @@ class Parser {
     return this.bytes[this.pos] === c && this.bytes[this.pos + 1] === c;
   }
 
-  value(depth = 0): PdfValue {
+  /** The next value; with `build` false it is only checked and moved past (SKIPPED is returned). */
+  value(depth = 0, build = true): PdfValue {
     if (depth > MAX_DEPTH) throw new Unsure('nested too deep');
     this.skipSpace();
     if (++this.tokens > MAX_TOKENS_PER_OBJECT) throw new Unsure('too many tokens');
@@ -112,7 +163,7 @@ class Parser {
     if (c === 0x2f) {
       this.pos++;
       const start = this.skipRegular();
-      return { name: bytes.toString('latin1', start, this.pos) };
+      return build ? { name: bytes.toString('latin1', start, this.pos) } : SKIPPED;
     }
     if (this.peekTwo(0x3c)) {
       this.pos += 2;
@@ -121,11 +172,15 @@ class Parser {
         this.skipSpace();
         if (this.peekTwo(0x3e)) {
           this.pos += 2;
-          return { dict };
+          return build ? { dict } : SKIPPED;
         }
-        const key = this.value(depth + 1);
-        if (typeof key !== 'object' || key === null || !('name' in key)) throw new Unsure('dictionary key is not a name');
-        dict.set(key.name, this.value(depth + 1));
+        if (++this.tokens > MAX_TOKENS_PER_OBJECT) throw new Unsure('too many tokens');
+        if (bytes[this.pos] !== 0x2f) throw new Unsure('dictionary key is not a name');
+        this.pos++;
+        const start = this.skipRegular();
+        const key = build ? this.keptKey(start, this.pos) : undefined;
+        if (key === undefined) this.value(depth + 1, false);
+        else dict.set(key, this.value(depth + 1));
       }
     }
     if (c === 0x3c) {
@@ -152,9 +207,10 @@ class Parser {
         this.skipSpace();
         if (bytes[this.pos] === 0x5d) {
           this.pos++;
-          return items;
+          return build ? items : SKIPPED;
         }
-        items.push(this.value(depth + 1));
+        const item = this.value(depth + 1, build);
+        if (build) items.push(item);
       }
     }
     if (CLASS[c] === DELIMITER) throw new Unsure('unexpected delimiter');
@@ -171,12 +227,18 @@ class Parser {
           this.skipSpace();
           if (bytes[this.pos] === 0x52 && (this.pos + 1 >= bytes.length || CLASS[bytes[this.pos + 1]!] !== 0)) {
             this.pos++;
-            return { ref: true, num: number, gen };
+            return build ? { ref: true, num: number, gen } : SKIPPED;
           }
         }
         this.pos = save;
         return number;
       }
+    }
+    if (!build) {
+      const start = this.skipRegular();
+      if (this.pos === start) throw new Unsure('empty token');
+      if (!this.isPlainWord(start, this.pos)) throw new Unsure('unexpected keyword');
+      return SKIPPED;
     }
     const word = this.regular();
     if (word === 'true') return true;
@@ -274,9 +336,7 @@ export function quickCountPdfPages(bytes: Buffer, { maxPages }: { maxPages: numb
       const entry = entries.get(value.num);
       if (!entry || entry.offset < 0 || entry.gen !== value.gen || entry.offset >= bytes.length) throw new Unsure('dangling reference');
       const parser = new Parser(bytes, entry.offset);
-      if (Number(parser.keyword()) !== value.num || Number(parser.keyword()) !== value.gen || parser.keyword() !== 'obj') {
-        throw new Unsure('object not where the xref says');
-      }
+      if (!parser.objectHeader(value.num, value.gen)) throw new Unsure('object not where the xref says');
       return parser.value();
     };
     const root = resolve(trailer!.get('Root'));

@@ -92,6 +92,25 @@ describe('quick page count of small PDFs', () => {
     expect(count(Buffer.from(await doc.save({ useObjectStreams: false })))).toBe(2);
   });
 
+  test('values the count does not need are still read strictly, and their keys do not count', () => {
+    const withPage = (page: string) =>
+      buildPdf({
+        objects: [
+          { num: 1, body: '<< /Type /Catalog /Pages 2 0 R >>' },
+          { num: 2, body: '<< /Type /Pages /Kids [3 0 R] /Count 1 >>' },
+          { num: 3, body: page },
+        ],
+      });
+    // Nested resources with names, numbers, strings and references; a /Type inside them is not the page's.
+    const plain = '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.3 -842 +1 .5] /Resources << /Type /Pages /Font << /F1 4 0 R >> /X [(a\\)b) <00ff> true false null] >> >>';
+    expect(count(withPage(plain))).toBe(1);
+    // A stray keyword deep in a value nobody asks for: unsure, so the full check decides.
+    expect(count(withPage('<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 oops >> >> >>'))).toBeNull();
+    expect(count(withPage('<< /Type /Page /Parent 2 0 R /Rotate 1.2.3 >>'))).toBeNull();
+    // A key that is not a name.
+    expect(count(withPage('<< /Type /Page /Parent 2 0 R /Resources << 12 /Font >> >>'))).toBeNull();
+  });
+
   test('a trailer naming /Encrypt is never counted here', () => {
     expect(count(buildPdf({ objects: plainPdfObjects(1), trailerExtra: '/Encrypt << /Filter /Standard >>' }))).toBeNull();
   });
