@@ -110,7 +110,9 @@ function keepOtherSections({ previous, report, order }: { previous: string; repo
   const sections = new Map([...before.sections, ...now.sections]);
   const names = [...sections.keys()].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99));
   const rowsOf = (parts: ReportParts, name: string) => parts.summary.filter((row) => row.startsWith(`| ${name} |`));
-  const origin = `Sections ${kept.join(', ')} are kept from the run of ${cell(before.head, 'date') ?? '?'} at commit ${cell(before.head, 'git commit') ?? '?'}; the machine table describes this run.`;
+  // Sections the previous file had itself kept from an older run keep that run's date and commit.
+  const keptBefore = before.head.find((line) => line.startsWith(`Sections ${kept.join(', ')} are kept from the run of `));
+  const origin = keptBefore ?? `Sections ${kept.join(', ')} are kept from the run of ${cell(before.head, 'date') ?? '?'} at commit ${cell(before.head, 'git commit') ?? '?'}; the machine table describes this run.`;
   const head = [...now.head];
   head.splice(head.indexOf('## Summary'), 0, origin, '');
   const summary = names.flatMap((name) => rowsOf(now.sections.has(name) ? now : before, name));
