@@ -80,7 +80,6 @@ export type SpoolDeps = {
 
 export type WhichJobs = 'completed' | 'not-completed' | 'all';
 
-
 const CODE_ATTEMPTS = 50;
 /**
  * Journaled jobs are committed together, at most this long after the first of them was answered
@@ -321,8 +320,9 @@ export function createSpoolService(deps: SpoolDeps) {
   /**
    * A small, plainly structured PDF whose pages were counted quickly becomes a held job in ONE
    * transaction — job row, encrypted document (inline), document row, statistics (`applyIntake`)
-   * — so it costs one commit, or, with `deferCommit`, it is journaled and committed right after
-   * the answer. Its full check follows. Null for anything else.
+   * — so it costs one commit, or, with `deferCommit`, it is journaled and committed with the
+   * other jobs of its batch after the answer (`journalHeld`). Its full check follows. Null for
+   * anything else.
    */
   async function holdQuickly(job: NewJob, whole: Buffer, { deferCommit = false }: { deferCommit?: boolean } = {}): Promise<PrintJob | null> {
     const pages = store.fitsInline(whole.length) ? quickCountPdfPages(whole, { maxPages: config.limits.maxPages }) : null;
@@ -383,8 +383,9 @@ export function createSpoolService(deps: SpoolDeps) {
 
   /**
    * Puts every journaled job into the database in one transaction and empties the journal. Runs
-   * after the turn in which the jobs were answered and before every request. Should the database
-   * refuse, the records stay in the journal (replayed at start) and the flush is tried again.
+   * INTAKE_BATCH_MS after the first of them was answered, before every request that reads jobs,
+   * and at shutdown. Should the database refuse, the records stay in the journal (replayed at
+   * start) and the flush is tried again.
    */
   function flushIntake(): number {
     clearTimeout(intakeFlushTimer);
@@ -420,14 +421,13 @@ export function createSpoolService(deps: SpoolDeps) {
   function replayIntake(): number {
     const journal = deps.intakeJournal;
     if (!journal) return 0;
-    const entries = journal
-      .readAll()
-      .map(({ meta, data }) => ({ meta: meta as IntakeMeta, data }))
-      .filter(({ meta }) => repo.getJob(meta.job.id) === undefined)
-      .map(({ meta, data }) => {
-        const { wrappedKey, ...key } = meta.document;
-        return { job: meta.job, sealed: { record: { ...key, wrappedKey: Buffer.from(wrappedKey, 'base64') }, data }, pages: meta.pages, sizeBytes: meta.sizeBytes };
-      });
+    const entries: IntakeEntry[] = [];
+    for (const record of journal.readAll()) {
+      const { job, document, pages, sizeBytes } = record.meta as IntakeMeta;
+      if (repo.getJob(job.id) !== undefined) continue;
+      const { wrappedKey, ...key } = document;
+      entries.push({ job, sealed: { record: { ...key, wrappedKey: Buffer.from(wrappedKey, 'base64') }, data: record.data }, pages, sizeBytes });
+    }
     let replayed = 0;
     if (entries.length > 0) {
       // Each record on its own (a savepoint): one that cannot be stored must not keep the server

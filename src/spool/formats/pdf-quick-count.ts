@@ -23,7 +23,6 @@ type PdfValue = number | string | boolean | null | PdfRef | PdfDict | PdfValue[]
 
 class Unsure extends Error {}
 
-const NUMERIC = /^[+-]?(\d+\.?\d*|\.\d+)$/;
 // Byte classes (PDF 32000-1 §7.2.2): 1 white-space, 2 delimiter, 0 regular.
 const SPACE = 1;
 const DELIMITER = 2;
@@ -234,20 +233,18 @@ class Parser {
         return number;
       }
     }
-    if (!build) {
-      const start = this.skipRegular();
-      if (this.pos === start) throw new Unsure('empty token');
-      if (!this.isPlainWord(start, this.pos)) throw new Unsure('unexpected keyword');
-      return SKIPPED;
-    }
-    const word = this.regular();
+    // true, false, null, or a signed, fractional or very long number; never a reference.
+    const start = this.skipRegular();
+    if (this.pos === start) throw new Unsure('empty token');
+    if (!this.isPlainWord(start, this.pos)) throw new Unsure('unexpected keyword');
+    if (!build) return SKIPPED;
+    const word = bytes.toString('latin1', start, this.pos);
     if (word === 'true') return true;
     if (word === 'false') return false;
     if (word === 'null') return null;
-    // Signed, fractional or very long numbers; never a reference.
     const number = Number(word);
-    if (Number.isFinite(number) && NUMERIC.test(word)) return number;
-    throw new Unsure('unexpected keyword');
+    if (!Number.isFinite(number)) throw new Unsure('number out of range');
+    return number;
   }
 }
 

@@ -389,22 +389,20 @@ function receiveBody(request: IncomingMessage, { wholeMaxBytes, idleMs }: { whol
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > wholeMaxBytes) return Promise.resolve({ stream: request });
   return new Promise((resolve) => {
-    const reading: BodyReading = { chunks: [], length: 0, wholeMaxBytes, timer: undefined, resolve };
-    (request as ReadingRequest)[READING] = reading;
+    const timer = setTimeout(() => onBodyIdle(request), idleMs);
+    timer.unref();
+    (request as ReadingRequest)[READING] = { chunks: [], length: 0, wholeMaxBytes, timer, resolve };
     request.on('data', onBodyData);
     request.on('end', onBodyEnd);
     request.on('close', onBodyGone);
     request.on('error', onBodyGone);
-    const timer = setTimeout(() => onBodyIdle(request), idleMs);
-    timer.unref();
-    reading.timer = timer;
   });
 }
 
 // receiveBody's listeners are plain functions of the request (EventEmitter calls them with it as
 // `this`) and its state hangs on the request: a request costs one small object, not five closures.
 type BodyOutcome = { bytes: Buffer } | { stream: Readable } | null;
-type BodyReading = { chunks: Buffer[]; length: number; wholeMaxBytes: number; timer: NodeJS.Timeout | undefined; resolve: (outcome: BodyOutcome) => void };
+type BodyReading = { chunks: Buffer[]; length: number; wholeMaxBytes: number; timer: NodeJS.Timeout; resolve: (outcome: BodyOutcome) => void };
 const READING = Symbol('ipp body being read');
 type ReadingRequest = IncomingMessage & { [READING]?: BodyReading };
 
@@ -425,7 +423,7 @@ function onBodyData(this: ReadingRequest, chunk: Buffer) {
   reading.chunks.push(chunk);
   reading.length += chunk.length;
   if (reading.length <= reading.wholeMaxBytes) {
-    reading.timer?.refresh();
+    reading.timer.refresh();
     return;
   }
   // Too big to hold: from here on it streams, starting with what is already read.
