@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { benchConfig, benchSite, startDruckpunkt, type DruckpunktProcess } from './lib/druckpunkt.ts';
+import { benchConfig, benchSite, startDruckpunkt, waitForIdleBackground, type DruckpunktProcess } from './lib/druckpunkt.ts';
 import { startCupsdQueue, type CupsdQueue } from './lib/cupsd-queue.ts';
 import { sendPrintJob } from './lib/ipp-print.ts';
 import { startRssSampler, treeRssKb } from './lib/process-memory.ts';
@@ -352,19 +352,6 @@ async function fetchPreview({ server, jobId }: { server: DruckpunktProcess; jobI
   const body = Buffer.from(await response.arrayBuffer());
   if (response.status !== 200 || response.headers.get('content-type') !== 'image/png' || body.subarray(1, 4).toString() !== 'PNG') {
     throw new Error(`preview of job ${jobId}: HTTP ${response.status} ${body.subarray(0, 200).toString()}`);
-  }
-}
-
-/** Polls /metrics until Druckpunkt has no full check or first preview queued or running. */
-async function waitForIdleBackground(server: DruckpunktProcess, timeoutMs = 600_000): Promise<void> {
-  const started = performance.now();
-  for (;;) {
-    const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
-    const match = /^druckpunkt_spool_background_tasks (\d+)$/m.exec(text);
-    if (!match) throw new Error('/metrics has no druckpunkt_spool_background_tasks');
-    if (Number(match[1]) === 0) return;
-    if (performance.now() - started > timeoutMs) throw new Error(`background work not done after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

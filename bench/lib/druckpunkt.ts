@@ -22,10 +22,15 @@ export async function startDruckpunkt({
   serverDir,
   config,
   startTimeoutMs = 60_000,
+  env = {},
+  nodeArgs = [],
 }: {
   serverDir: string;
   config: Record<string, unknown>;
   startTimeoutMs?: number;
+  /** Extra environment and Node flags (bench/ab-rounds.ts compares variants with them). */
+  env?: Record<string, string>;
+  nodeArgs?: readonly string[];
 }): Promise<DruckpunktProcess> {
   const temp = await makeTempDir('bench-druckpunkt');
   const port = await findFreePort();
@@ -34,7 +39,7 @@ export async function startDruckpunkt({
   const logFile = path.join(temp.dir, 'server.log');
   const server = spawnLogged({
     command: process.execPath,
-    args: ['--import', 'tsx', 'src/server.ts'],
+    args: [...nodeArgs, '--import', 'tsx', 'src/server.ts'],
     cwd: serverDir,
     env: {
       ...process.env,
@@ -44,6 +49,7 @@ export async function startDruckpunkt({
       DRUCKPUNKT_CONFIG: configFile,
       DRUCKPUNKT_LOG_LEVEL: 'warn',
       DRUCKPUNKT_AUTO_RELEASE: '',
+      ...env,
     },
     logFile,
   });
@@ -91,4 +97,17 @@ export function benchSite(extra: Record<string, unknown> = {}): Record<string, u
 /** minFreeDiskMb 0: a nearly full disk on a build machine must not make /healthz fail the start. */
 export function benchConfig(sites: Array<Record<string, unknown>>): Record<string, unknown> {
   return { minFreeDiskMb: 0, sites };
+}
+
+/** Polls /metrics until Druckpunkt has no full check or first preview queued or running. */
+export async function waitForIdleBackground(server: DruckpunktProcess, timeoutMs = 600_000): Promise<void> {
+  const started = performance.now();
+  for (;;) {
+    const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
+    const match = /^druckpunkt_spool_background_tasks (\d+)$/m.exec(text);
+    if (!match) throw new Error('/metrics has no druckpunkt_spool_background_tasks');
+    if (Number(match[1]) === 0) return;
+    if (performance.now() - started > timeoutMs) throw new Error(`background work not done after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
