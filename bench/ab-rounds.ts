@@ -27,6 +27,7 @@ const PDF = path.resolve(REPO, 'fixtures/pdf/gs-text-10-pages.pdf');
 const PDF_BYTES = statSync(PDF).size;
 const JOBS_PER_ROUND = 100;
 const QUIET_MS = 1000;
+const WARMUP_BLOCK = 250;
 
 const { values } = parseArgs({
   options: {
@@ -53,14 +54,18 @@ const variants: Variant[] = [];
 try {
   for (const side of ['a', 'b'] as const) {
     const rev = values[side];
+    const envPairs = values[`env-${side}`];
+    const nodeArgs = values[`node-${side}`];
     const tree = await prepareServerTree({ repoDir: REPO, workingTree: rev === 'worktree', rev });
-    const env = Object.fromEntries(values[`env-${side}`].map((pair) => splitPair(pair)));
-    const variant: Variant = { label: `${side.toUpperCase()}: ${rev} ${values[`env-${side}`].join(' ')} ${values[`node-${side}`].join(' ')}`.trim(), tree, agent: new http.Agent({ keepAlive: true, maxSockets: parallel }), rates: [] };
+    const variant: Variant = { label: [`${side.toUpperCase()}: ${rev}`, ...envPairs, ...nodeArgs].join(' '), tree, agent: new http.Agent({ keepAlive: true, maxSockets: parallel }), rates: [] };
     variants.push(variant);
-    variant.server = await startDruckpunkt({ serverDir: tree.dir, config: benchConfig([benchSite({ holdHours: 72 })]), env, nodeArgs: values[`node-${side}`] });
+    const env = Object.fromEntries(envPairs.map(splitPair));
+    variant.server = await startDruckpunkt({ serverDir: tree.dir, config: benchConfig([benchSite({ holdHours: 72 })]), env, nodeArgs });
   }
   // Warm-up in blocks, alternating, so the client (a V8 program too) is equally warm for both.
-  for (let sent = 0; sent < warmup; sent += 250) for (const variant of variants) for (let i = 0; i < Math.min(250, warmup - sent); i++) await send(variant);
+  for (let sent = 0; sent < warmup; sent += WARMUP_BLOCK) {
+    for (const variant of variants) await runPool({ count: Math.min(WARMUP_BLOCK, warmup - sent), concurrency: 1, task: () => send(variant) });
+  }
   for (let round = 0; round < rounds; round++) {
     for (let turn = 0; turn < variants.length; turn++) {
       const variant = variants[(round + turn) % variants.length]!;
