@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { findFreePort, makeTempDir, spawnLogged, tailOf, waitUntil } from '../../tests/helpers/peers/process.ts';
@@ -14,7 +15,7 @@ export type DruckpunktProcess = {
 };
 
 /**
- * Druckpunkt as a separate process, exactly as `npm start` runs it (`node --import tsx
+ * Druckpunkt as a separate process, exactly as `npm start` runs it (`node <flags> --import tsx
  * src/server.ts`), so its memory can be read from /proc and the benchmark client does not share
  * its event loop. Data dir and config are temporary; logging at warn, as in production.
  */
@@ -39,7 +40,7 @@ export async function startDruckpunkt({
   const logFile = path.join(temp.dir, 'server.log');
   const server = spawnLogged({
     command: process.execPath,
-    args: [...nodeArgs, '--import', 'tsx', 'src/server.ts'],
+    args: [...serverNodeFlags(serverDir), ...nodeArgs, '--import', 'tsx', 'src/server.ts'],
     cwd: serverDir,
     env: {
       ...process.env,
@@ -110,4 +111,11 @@ export async function waitForIdleBackground(server: DruckpunktProcess, timeoutMs
     if (performance.now() - started > timeoutMs) throw new Error(`background work not done after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** The Node flags `npm start` gives the server in the measured tree (none before the file existed). */
+function serverNodeFlags(serverDir: string): string[] {
+  const file = path.join(serverDir, 'scripts', 'server-node-flags.json');
+  if (!existsSync(file)) return [];
+  return (JSON.parse(readFileSync(file, 'utf8')) as { flags: string[] }).flags;
 }
