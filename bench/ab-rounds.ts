@@ -8,7 +8,7 @@
  * pair 0.90–1.09), another one 600 vs. 504.
  *
  *   npx tsx bench/ab-rounds.ts [--a REV] [--b REV|worktree] [--env-a K=V ...] [--env-b K=V ...]
- *     [--node-a FLAG ...] [--node-b FLAG ...] [--rounds 12] [--parallel 1] [--warmup 2000]
+ *     [--node-a FLAG ...] [--node-b FLAG ...] [--rounds 12] [--parallel 1] [--warmup 4000]
  *
  * REV is any git revision (exported with git archive, node_modules linked back); `worktree` is the
  * checkout as it is. Defaults: A = HEAD, B = the working tree. Prints one markdown table.
@@ -27,7 +27,7 @@ const PDF = path.resolve(REPO, 'fixtures/pdf/gs-text-10-pages.pdf');
 const PDF_BYTES = statSync(PDF).size;
 const JOBS_PER_ROUND = 100;
 const QUIET_MS = 1000;
-const WARMUP_BLOCK = 250;
+const WARMUP_BLOCK = 500;
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +39,7 @@ const { values } = parseArgs({
     'node-b': { type: 'string', multiple: true, default: [] },
     rounds: { type: 'string', default: '12' },
     parallel: { type: 'string', default: '1' },
-    warmup: { type: 'string', default: '2000' },
+    warmup: { type: 'string', default: '4000' },
   },
 });
 
@@ -62,15 +62,22 @@ try {
     const env = Object.fromEntries(envPairs.map(splitPair));
     variant.server = await startDruckpunkt({ serverDir: tree.dir, config: benchConfig([benchSite({ holdHours: 72 })]), env, nodeArgs });
   }
-  // Warm-up in blocks, alternating, so the client (a V8 program too) is equally warm for both.
+  /** Background work of both done, then the same quiet time: what precedes every round. */
+  const quiet = async () => {
+    for (const other of variants) await waitForIdleBackground(other.server!);
+    await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+  };
+  // Warm-up in blocks, alternating, so the client (a V8 program too) is equally warm for both;
+  // each block is followed by what precedes a round, so V8 has seen the /metrics polls and the
+  // background work before the first round (see the warm-up in spool.bench.ts).
   for (let sent = 0; sent < warmup; sent += WARMUP_BLOCK) {
-    for (const variant of variants) await runPool({ count: Math.min(WARMUP_BLOCK, warmup - sent), concurrency: 1, task: () => send(variant) });
+    for (const variant of variants) await runPool({ count: Math.min(WARMUP_BLOCK, warmup - sent), concurrency: parallel, task: () => send(variant) });
+    await quiet();
   }
   for (let round = 0; round < rounds; round++) {
     for (let turn = 0; turn < variants.length; turn++) {
       const variant = variants[(round + turn) % variants.length]!;
-      for (const other of variants) await waitForIdleBackground(other.server!);
-      await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+      await quiet();
       const started = performance.now();
       const results = await runPool({ count: JOBS_PER_ROUND, concurrency: parallel, task: () => send(variant) });
       variant.rates.push((JOBS_PER_ROUND * 1000) / (Math.max(...results.map((r) => r.respondedAt)) - started));

@@ -22,6 +22,7 @@ const CUPSD_AT_ONCE = 'cupsd, DirtyCleanInterval 0';
 type Server = { pid: number; printerUri: string; stop: () => Promise<void> };
 /** Quiet time before every round of every server, once Druckpunkt's background work is done. */
 const QUIET_MS = 1000;
+const WARMUP_BLOCK = 500;
 type Throughput = {
   jobsPerSecond: number;
   /** Counted jobs / time until the last job's first preview was there too (Druckpunkt only). */
@@ -52,13 +53,18 @@ async function run({ quick, log, serverDir }: BenchOptions): Promise<Section> {
   const rounds = quick ? 1 : 9;
   // A spool runs for days; what we measure is a server that is past its start, asked by a client
   // that is past its own. Both are V8 programs that get faster over their first thousands of
-  // requests (measured in blocks of 250 sequential jobs: the client against cupsd 613 → ~1000
-  // jobs/s over 3000 jobs; Druckpunkt with a warmed client 555 → ~1100 over 2000). With 300
-  // warm-up jobs each, whichever server came later met a warmer client. So the client first
+  // requests (the client against cupsd 613 → ~1000 jobs/s over 3000 jobs). So the client first
   // sends `clientWarmup` jobs to a throwaway cupsd queue, and every server then gets the same
-  // `warmup` jobs, which are not counted.
+  // `warmup` jobs, which are not counted, in blocks of `WARMUP_BLOCK` as the rounds come: each
+  // block at the mode's concurrency, then Druckpunkt's background work done and the quiet time.
+  // Measured with --trace-opt (session 8): V8 still compiles Druckpunkt's request path until
+  // ~3500 jobs (TurboFan optimisations per 500 sequential jobs: 156, 54, 46, 21, 11, 9, 3, 3, 2),
+  // each compile 3–10 ms on the helper threads that share the 2 cores with the client; and a
+  // warm-up of IPP requests alone left Node's HTTP code optimised for IPP responses only, so the
+  // first /metrics poll of the rounds threw it out (21 deoptimisations, "wrong map", in round 1).
+  // After 2000 jobs in one go: 3–10 optimisations per round; after 4000 in blocks: 0–2, none undone.
   const clientWarmup = quick ? 10 : 3000;
-  const warmup = quick ? 3 : 2000;
+  const warmup = quick ? 3 : 4000;
   const previewJobs = quick ? 5 : 100;
   const fileSize = statSync(PDF).size;
   const notes: string[] = [];
@@ -101,10 +107,13 @@ async function run({ quick, log, serverDir }: BenchOptions): Promise<Section> {
         await attempt(side, async () => {
           side.server = await side.start();
           side.agent = new http.Agent({ keepAlive: true, maxSockets: mode.concurrency });
-          for (let i = 0; i < warmup; i++) await sendTo(side, -1 - i);
+          for (let sent = 0; sent < warmup; sent += WARMUP_BLOCK) {
+            const count = Math.min(WARMUP_BLOCK, warmup - sent);
+            await runPool({ count, concurrency: mode.concurrency, task: (index) => sendTo(side, -1 - sent - index) });
+            await quiet();
+          }
           side.startTreeRssKb = await treeRssKb(side.server.pid);
         });
-        await quiet();
       }
       for (let round = 1; round <= rounds; round++) {
         log(`${mode.label}: round ${round} of ${rounds}`);
@@ -218,7 +227,7 @@ async function run({ quick, log, serverDir }: BenchOptions): Promise<Section> {
     title: 'Spool: held jobs over IPP, Druckpunkt vs. cupsd (issue 4)',
     method: [
       `The servers run as separate processes on loopback, all three freshly started for each mode and running side by side: Druckpunkt as \`node --import tsx src/server.ts\` (log level warn, temp data dir, one site \`lobeda\` whose terminal is 127.0.0.1/::1), cupsd as a private instance (tests/helpers/peers, LogLevel warn) with a queue \`bench\` made by \`lpadmin -m everywhere\` against an ippeveprinter. The same Node client sends each the same IPP/2.0 Print-Job (encoded with Druckpunkt's codec, requesting-user-name, job-name, document-format application/pdf, job-hold-until=indefinite) with the PDF streamed after it, over keep-alive connections (one per parallel client).`,
-      `First the client sends ${clientWarmup} jobs to a throwaway cupsd queue: the client is a V8 program too, and it gets faster over its first thousands of requests (613 → ~1000 jobs/s against cupsd over 3000 jobs here), so without this the server measured later met a faster client. Then each server gets ${warmup} warm-up jobs that are not counted: Druckpunkt's request path reaches its speed only after about 2000 jobs (V8 optimising Node's HTTP server, the IPP codec, better-sqlite3's bindings and our code; 555 → ~1100 jobs/s in blocks of 250 with a warmed client), and a spool that has been up for a while is past that. Then ${rounds} counted round${rounds === 1 ? '' : 's'} of ${jobs} jobs follow, and the servers take turns: round 1 of each, then round 2 of each, the order rotating by one every round. This shared machine has slow spells that come and go over minutes (the same server measured twice an hour apart differed by 40 %); measured one after the other, a spell fell on one server only, taking turns it falls on all alike. Before every round of every server, Druckpunkt's background work for earlier jobs is done (\`druckpunkt_spool_background_tasks\` in /metrics is 0), so it overlaps no round, and then every server gets the same ${QUIET_MS} ms of quiet. jobs/s of a round = its jobs / time from its first request to its last response, and the table gives the median round (each round's figure is in the notes): a round lasts a few hundred milliseconds, so one hiccup of this shared machine moves a single round by a third. "incl. check and first preview" stretches a round until every job of it has also passed the full pdfjs check and has its first preview rendered (the gauge is 0 again), i.e. the rate at which Druckpunkt finishes all the work a job brings. Latency = request start → IPP response received. RSS is the sum of VmRSS over the server process and its children (Druckpunkt's conversion and preview workers are threads inside its process), read after the warm-up and then sampled every 25 ms during the counted rounds for the peak; VmHWM is the kernel's high-water mark of the main process over its whole life (Druckpunkt's includes loading TypeScript through tsx at start).`,
+      `First the client sends ${clientWarmup} jobs to a throwaway cupsd queue: the client is a V8 program too, and it gets faster over its first thousands of requests (613 → ~1000 jobs/s against cupsd over 3000 jobs here), so without this the server measured later met a faster client. Then each server gets ${warmup} warm-up jobs that are not counted, in blocks of ${WARMUP_BLOCK} at the mode's concurrency, each followed by what precedes a round (Druckpunkt's background work done, then the quiet time): V8 goes on optimising Druckpunkt's request path (Node's HTTP server, the IPP codec, better-sqlite3's bindings, our code) until about 3500 jobs (--trace-opt: 156, 54, 46, 21, 11, 9, 3, 3, 2 optimisations per 500 sequential jobs), and the web requests between rounds (the /metrics polls) must have been seen before, or Node's HTTP code optimised for IPP alone is thrown out in the first round; a spool that has been up for a while, serving terminal pages and print jobs, is past both. Then ${rounds} counted round${rounds === 1 ? '' : 's'} of ${jobs} jobs follow, and the servers take turns: round 1 of each, then round 2 of each, the order rotating by one every round. This shared machine has slow spells that come and go over minutes (the same server measured twice an hour apart differed by 40 %); measured one after the other, a spell fell on one server only, taking turns it falls on all alike. Before every round of every server, Druckpunkt's background work for earlier jobs is done (\`druckpunkt_spool_background_tasks\` in /metrics is 0), so it overlaps no round, and then every server gets the same ${QUIET_MS} ms of quiet. jobs/s of a round = its jobs / time from its first request to its last response, and the table gives the median round (each round's figure is in the notes): a round lasts a few hundred milliseconds, so one hiccup of this shared machine moves a single round by a third. "incl. check and first preview" stretches a round until every job of it has also passed the full pdfjs check and has its first preview rendered (the gauge is 0 again), i.e. the rate at which Druckpunkt finishes all the work a job brings. Latency = request start → IPP response received. RSS is the sum of VmRSS over the server process and its children (Druckpunkt's conversion and preview workers are threads inside its process), read after the warm-up and then sampled every 25 ms during the counted rounds for the peak; VmHWM is the kernel's high-water mark of the main process over its whole life (Druckpunkt's includes loading TypeScript through tsx at start).`,
       `Druckpunkt's answer comes after it has received the PDF, counted its pages (a bounded look at the page tree on the event loop; anything unusual is counted by pdfjs in the worker before answering), encrypted it, wrapped its key, issued the release code and written the sealed job to its intake journal; job, document, key and statistics are committed within 10 ms in one transaction with the other jobs answered meanwhile, and before any later request that reads jobs (every web request, every IPP operation but Print-Job and Validate-Job); a crash in between is replayed from the journal. The full pdfjs check of every page and the first preview follow in the background once the spool is idle; a job never prints before its check passed. cupsd writes the document into its spool and answers; the job's control file (its attributes and state) follows later, DirtyCleanInterval seconds after the change (30 by default; see the probe in the notes), so a cupsd that crashes in between has lost jobs it acknowledged. The third server, cupsd with \`DirtyCleanInterval 0\`, saves job state as soon as it can (still after answering) and is the closer match for Druckpunkt's promise; the goal is judged against cupsd as it comes. Before its warm-up each cupsd gets one probe job in the sequential mode (so it holds one job more afterwards). After the rounds, the first-preview pass sends ${previewJobs} more jobs one at a time to the sequential server and, as soon as each Print-Job response arrives, fetches page 1's preview from the terminal API as the terminal page would; the time until the PNG is received is the figure.`,
     ],
     tables,
