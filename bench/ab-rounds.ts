@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { benchConfig, benchSite, startDruckpunkt, waitForIdleBackground, type DruckpunktProcess } from './lib/druckpunkt.ts';
 import { sendPrintJob } from './lib/ipp-print.ts';
 import { prepareServerTree, type ServerTree } from './lib/server-tree.ts';
-import { percentile, runPool } from './lib/stats.ts';
+import { bootstrapMedianInterval, percentile, runPool } from './lib/stats.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const PDF = path.resolve(REPO, 'fixtures/pdf/gs-text-10-pages.pdf');
@@ -112,16 +112,4 @@ function splitPair(pair: string): [string, string] {
   const at = pair.indexOf('=');
   if (at < 1) throw new Error(`expected NAME=VALUE, not "${pair}"`);
   return [pair.slice(0, at), pair.slice(at + 1)];
-}
-
-/** 90 % interval of the median ratio, resampling the round pairs (fixed seed: reruns print the same). */
-function bootstrapMedianInterval(ratios: readonly number[], draws = 2000): [number, number] {
-  let seed = 0x9e3779b9;
-  const next = () => {
-    seed = (seed * 1664525 + 1013904223) >>> 0;
-    return seed / 2 ** 32;
-  };
-  const medians: number[] = [];
-  for (let d = 0; d < draws; d++) medians.push(percentile(Array.from(ratios, () => ratios[Math.floor(next() * ratios.length)]!), 50));
-  return [percentile(medians, 5), percentile(medians, 95)];
 }

@@ -11,7 +11,7 @@ import { startCupsdQueue, type CupsdQueue } from './lib/cupsd-queue.ts';
 import { sendPrintJob } from './lib/ipp-print.ts';
 import { startRssSampler, treeRssKb } from './lib/process-memory.ts';
 import type { Benchmark, BenchOptions, Section } from './lib/section.ts';
-import { mib, ms, percentile, runPool, summarize, type Summary } from './lib/stats.ts';
+import { bootstrapMedianInterval, mib, ms, percentile, runPool, summarize, type Summary } from './lib/stats.ts';
 
 const PDF = path.resolve(import.meta.dirname, '../fixtures/pdf/gs-text-10-pages.pdf');
 const PDF_BYTES = statSync(PDF).size;
@@ -25,6 +25,8 @@ const QUIET_MS = 1000;
 const WARMUP_BLOCK = 500;
 type Throughput = {
   jobsPerSecond: number;
+  /** jobs/s of every round, in order (round r of every server ran in the same turn cycle). */
+  roundRates: number[];
   /** Counted jobs / time until the last job's first preview was there too (Druckpunkt only). */
   jobsPerSecondWithPreviews?: number;
   elapsedMs: number;
@@ -189,7 +191,7 @@ async function run({ quick, log, serverDir }: BenchOptions): Promise<Section> {
         ? {
             text: `throughput at least cupsd's (${result.mode})`,
             met: d.value.jobsPerSecond >= c.value.jobsPerSecond,
-            detail: `Druckpunkt ${d.value.jobsPerSecond.toFixed(1)} jobs/s vs. cupsd ${c.value.jobsPerSecond.toFixed(1)} jobs/s`,
+            detail: `Druckpunkt ${d.value.jobsPerSecond.toFixed(1)} jobs/s vs. cupsd ${c.value.jobsPerSecond.toFixed(1)} jobs/s; ${pairText(d.value.roundRates, c.value.roundRates)}`,
           }
         : { text: `throughput at least cupsd's (${result.mode})`, met: null, detail: 'one side failed, see notes' },
     );
@@ -331,6 +333,7 @@ function outcomeOf(side: Contender, jobs: number): Side {
     ok: true,
     value: {
       jobsPerSecond: percentile(side.elapsedMsByRound.map(rate), 50),
+      roundRates: side.elapsedMsByRound.map(rate),
       jobsPerSecondWithPreviews: isDruckpunkt ? percentile(side.elapsedMsByRound.map((elapsed, r) => rate(elapsed + side.backlogsMs[r]!)), 50) : undefined,
       elapsedMs: percentile(side.elapsedMsByRound, 50),
       latency: summarize(side.latencies),
@@ -348,6 +351,19 @@ function outcomeOf(side: Contender, jobs: number): Side {
         .join('; '),
     },
   };
+}
+
+/**
+ * Druckpunkt/cupsd per round pair (round r of both ran in the same turn cycle, so a slow spell
+ * of the machine hits both): the median ratio with its 90 % bootstrap interval, and how many
+ * pairs Druckpunkt won — how sure a median-against-median verdict is.
+ */
+function pairText(druckpunkt: readonly number[], cupsd: readonly number[]): string {
+  const ratios = druckpunkt.slice(0, cupsd.length).map((rate, r) => rate / cupsd[r]!);
+  if (ratios.length === 0) return 'no round pairs';
+  const [low, high] = bootstrapMedianInterval(ratios);
+  const ahead = ratios.filter((ratio) => ratio > 1).length;
+  return `per round pair ${percentile(ratios, 50).toFixed(2)} (90 % interval ${low.toFixed(2)}–${high.toFixed(2)}), ahead in ${ahead} of ${ratios.length}`;
 }
 
 /** "412, 388, …" — jobs/s of each round, so the spread is in the report. */

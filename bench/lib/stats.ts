@@ -44,3 +44,18 @@ export async function runPool<T>({ count, concurrency, task }: { count: number; 
   await Promise.all(workers);
   return results;
 }
+
+/**
+ * 90 % interval of the median of `ratios` (one per round pair), resampling the pairs; a fixed
+ * seed, so a rerun over the same figures prints the same interval.
+ */
+export function bootstrapMedianInterval(ratios: readonly number[], draws = 2000): [number, number] {
+  let seed = 0x9e3779b9;
+  const next = () => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const medians: number[] = [];
+  for (let d = 0; d < draws; d++) medians.push(percentile(Array.from(ratios, () => ratios[Math.floor(next() * ratios.length)]!), 50));
+  return [percentile(medians, 5), percentile(medians, 95)];
+}
