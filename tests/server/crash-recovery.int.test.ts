@@ -23,7 +23,10 @@ const root = path.resolve(import.meta.dirname, '../..');
 const smallPdf = readFileSync(path.join(root, 'fixtures/pdf/gs-text-3-pages.pdf'));
 const jpeg = readFileSync(path.join(root, 'fixtures/images/jpeg-landscape-no-exif.jpg'));
 /** Byte strings that only a plaintext document (or preview) in the data folder would contain. */
-const PLAINTEXT_MARKERS = ['%PDF-', 'JFIF', 'IHDR', 'Helvetica'].map((s) => Buffer.from(s, 'latin1'));
+// Byte sequences plaintext has and ciphertext almost never: each at least 5 bytes long, so one
+// turns up by chance in a megabyte of ciphertext about once in a million (a bare 4-byte 'JFIF'
+// did in one run on 2026-11-27: about once in 4000 per megabyte).
+const PLAINTEXT_MARKERS = ['%PDF-', 'JFIF\0', '\0\0\0\rIHDR', 'Helvetica'].map((s) => Buffer.from(s, 'latin1'));
 
 /** A PDF of `pages` text pages, uncompressed so it is larger than the 256 KiB kept inline. */
 async function bigPdf(pages: number): Promise<Buffer> {
