@@ -23,6 +23,19 @@ export function openDatabase({ file, busyTimeoutMs = 5000 }: { file: string; bus
   return db;
 }
 
+/**
+ * `db.transaction(fn)` that starts with BEGIN IMMEDIATE (nested calls still become savepoints).
+ * The server is not the only writer — the staff CLI (scripts/staff.ts) writes from a process of
+ * its own while it runs — and a deferred transaction that reads first and then writes fails at
+ * once with SQLITE_BUSY_SNAPSHOT (the busy timeout does not help) when another connection
+ * committed in between. Taking the write lock first makes it wait for the other instead. Every
+ * transaction that writes uses this (the quota ledger and vouchers ask for `.immediate` directly).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any argument list, as db.transaction takes
+export function immediateTransaction<F extends (...args: any[]) => unknown>(db: Db, fn: F) {
+  return db.transaction(fn).immediate;
+}
+
 export type Migration = { id: string; sql: string };
 
 /** The migrations in order: every `NNNN_name.sql` file in `src/db/migrations`, sorted by name. */

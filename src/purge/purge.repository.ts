@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.ts';
+import { immediateTransaction, type Db } from '../db/database.ts';
 
 /** A job the purge is about to delete: ids for shredding and the anonymous counters, nothing else. */
 export type PurgeCandidate = { id: number; siteId: string; terminalId: string; state: string; stateReason: string | null };
@@ -114,7 +114,7 @@ export function createPurgeRepository({ db }: { db: Db }) {
       return { busy: (result?.busy ?? 0) !== 0 };
     },
 
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    transaction: <T>(fn: () => T): T => immediateTransaction(db, fn)(),
   };
 }
 

@@ -1,6 +1,6 @@
 import { PDFDocument } from 'pdf-lib';
 import type { Config, PrinterConfig, SiteConfig } from '../config/config.ts';
-import type { Db } from '../db/database.ts';
+import { immediateTransaction, type Db } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -134,7 +134,7 @@ export function createReleaseService(deps: ReleaseDeps) {
     const pagesCompleted = Math.min(update.pagesCompleted, attempt.pagesTotal);
     const reason = update.reasons.find((r) => r !== 'none') ?? (state === 'completed' ? null : state);
     const charged = site && job ? Math.min(attempt.pagesReserved, costOf({ impressions: pagesCompleted, colorMode: job.colorMode, rules: quotaRules.current(site.id) })) : 0;
-    const finished = db.transaction(() => {
+    const finished = immediateTransaction(db, () => {
       if (!repo.finishAttempt({ id: attempt.id, state, pagesCompleted, reason, at: clock.now() })) return false;
       ledger.settle({ attemptId: attempt.id, chargedPages: charged, reason: state, at: clock.now() });
       if (job) {
@@ -235,7 +235,7 @@ export function createReleaseService(deps: ReleaseDeps) {
     const rules = quotaRules.current(site.id);
     const cost = chargeQuota ? costOf({ impressions, colorMode: job.colorMode, rules }) : 0;
     try {
-      const attemptId = db.transaction(() => {
+      const attemptId = immediateTransaction(db, () => {
         const current = spoolRepo.getJob(job.id);
         if (!current || !RELEASABLE.has(current.state)) return undefined;
         const id = repo.insertAttempt({ jobId: job.id, printerId, pagesTotal: impressions, pagesReserved: cost, at: clock.now() });

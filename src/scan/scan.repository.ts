@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../db/database.ts';
+import { immediateTransaction, type Db } from '../db/database.ts';
 import type { PagePlacement } from './export/pdf-export.ts';
 import type { OutputMode, PagePreset, UserRotation } from './pipeline/page-pipeline.ts';
 
@@ -243,7 +243,7 @@ export function createScanRepository({ db }: { db: Db }) {
     ),
   };
 
-  const movePage = db.transaction(
+  const movePage = immediateTransaction(db, 
     ({ sessionId, pageId, documentIndex, position }: { sessionId: string; pageId: string; documentIndex: number; position: number }) => {
       const all = s.pages.all(sessionId).map(pageOf);
       const moving = all.find((p) => p.id === pageId);
@@ -331,7 +331,7 @@ export function createScanRepository({ db }: { db: Db }) {
       const row = s.byToken.get(tokenHash);
       return row ? sessionOf(row) : undefined;
     },
-    transaction: <T>(fn: () => T): T => db.transaction(fn)(),
+    transaction: <T>(fn: () => T): T => immediateTransaction(db, fn)(),
   };
 }
 

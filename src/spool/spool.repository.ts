@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.ts';
+import { immediateTransaction, type Db } from '../db/database.ts';
 import type { JobDocument, JobState, PrintJob, PrintOptions, TerminalSession } from './spool.models.ts';
 
 type SessionRow = {
@@ -87,7 +87,7 @@ const toDocument = (row: DocumentRow): JobDocument => ({
 
 export function createSpoolRepository({ db }: { db: Db }) {
   // One transaction wrapper for all callers (better-sqlite3 builds one per db.transaction call).
-  const runInTransaction = db.transaction((fn: () => unknown) => fn());
+  const runInTransaction = immediateTransaction(db, (fn: () => unknown) => fn());
   const statements = {
     currentSession: db.prepare<[string, string], SessionRow>(
       'SELECT * FROM terminal_sessions WHERE site_id = ? AND terminal_id = ? AND ended_at IS NULL',
@@ -210,7 +210,7 @@ export function createSpoolRepository({ db }: { db: Db }) {
       statements.setPagesCompleted.run(pagesCompleted, id);
     },
     /** Adds a normalised document to a job and its pages and size to the job's totals, atomically. */
-    addDocument: db.transaction(
+    addDocument: immediateTransaction(db, 
       ({ jobId, documentId, sourceFormat, pages, sizeBytes, checked }: Omit<JobDocument, 'seq'>): JobDocument => {
         const seq = statements.nextSeq.get(jobId)!.next;
         statements.insertDocument.run({ jobId, seq, documentId, sourceFormat, pages, sizeBytes, checked: checked ? 1 : 0 });
@@ -228,7 +228,7 @@ export function createSpoolRepository({ db }: { db: Db }) {
       return { jobId, seq: 1, documentId, sourceFormat, pages, sizeBytes, checked };
     },
     /** The full check passed: the document counts `pages` (the job's total follows), atomically. */
-    markDocumentChecked: db.transaction(({ jobId, seq, pages }: { jobId: number; seq: number; pages: number }) => {
+    markDocumentChecked: immediateTransaction(db, ({ jobId, seq, pages }: { jobId: number; seq: number; pages: number }) => {
       const before = statements.documentsOfJob.all(jobId).find((row) => row.seq === seq);
       if (!before) return;
       statements.markChecked.run({ jobId, seq, pages });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/database.ts';
+import { immediateTransaction, type Db } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -88,7 +88,7 @@ export function createStaffAccounts({ db, clock, random, logger, audit }: { db: 
     setDisabled({ id, disabled, actor }: { id: number; disabled: boolean; actor: Actor }): StaffUser {
       requireUser(id);
       const at = clock.now();
-      db.transaction(() => {
+      immediateTransaction(db, () => {
         repo.setDisabled({ id, disabled, at });
         if (disabled) repo.endSessionsOfUser({ userId: id, at });
       })();
@@ -102,7 +102,7 @@ export function createStaffAccounts({ db, clock, random, logger, audit }: { db: 
       requireUser(id);
       const passwordHash = await hashPassword(password, random.bytes(16));
       const at = clock.now();
-      db.transaction(() => {
+      immediateTransaction(db, () => {
         repo.setPassword({ id, passwordHash, at });
         repo.endSessionsOfUser({ userId: id, at });
       })();

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.ts';
+import { immediateTransaction, type Db } from '../db/database.ts';
 
 /** One counter increment: the row key plus how much to add. */
 export type StatsIncrement = {
@@ -34,7 +34,7 @@ export function createStatsRepository({ db }: { db: Db }) {
 
   return {
     /** Adds every increment, all or nothing. */
-    add: db.transaction((increments: StatsIncrement[]) => {
+    add: immediateTransaction(db, (increments: StatsIncrement[]) => {
       for (const increment of increments) s.add.run(increment);
     }),
     totals: (range: StatsRange) => s.totals.all(range) as Array<{ metric: string; value: number }>,

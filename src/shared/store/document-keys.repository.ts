@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.ts';
+import { immediateTransaction, type Db } from '../../db/database.ts';
 
 /** One stored file's key row (table document_keys). */
 export type DocumentKeyRecord = {
@@ -66,7 +66,7 @@ export function createDocumentKeysRepository({ db }: { db: Db }) {
       return remove.run(id).changes > 0;
     },
     /** Deletes every key of an owner in one transaction and returns their ids (to unlink the files). */
-    removeByOwner: db.transaction((ownerId: string): string[] => {
+    removeByOwner: immediateTransaction(db, (ownerId: string): string[] => {
       const ids = idsOfOwner.all(ownerId) as string[];
       removeOfOwner.run(ownerId);
       return ids;

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { Db } from '../../db/database.ts';
+import { immediateTransaction, type Db } from '../../db/database.ts';
 import type { Clock } from '../clock.ts';
 import type { Random } from '../random.ts';
 import { createDocumentInlineRepository } from './document-inline.repository.ts';
@@ -175,7 +175,7 @@ export function createDocumentStore({
   const keys = createDocumentKeysRepository({ db });
   const inline = createDocumentInlineRepository({ db });
   // Key row and data commit together or not at all: a failing insert leaves neither.
-  const insertInline = db.transaction((record: Omit<DocumentKeyRecord, 'missingAt'>, data: Buffer) => {
+  const insertInline = immediateTransaction(db, (record: Omit<DocumentKeyRecord, 'missingAt'>, data: Buffer) => {
     keys.insert(record);
     inline.insert({ id: record.id, data });
   });
