@@ -243,7 +243,8 @@ export function createScanRepository({ db }: { db: Db }) {
     ),
   };
 
-  const movePage = immediateTransaction(db, 
+  const movePage = immediateTransaction(
+    db,
     ({ sessionId, pageId, documentIndex, position }: { sessionId: string; pageId: string; documentIndex: number; position: number }) => {
       const all = s.pages.all(sessionId).map(pageOf);
       const moving = all.find((p) => p.id === pageId);

@@ -210,7 +210,8 @@ export function createSpoolRepository({ db }: { db: Db }) {
       statements.setPagesCompleted.run(pagesCompleted, id);
     },
     /** Adds a normalised document to a job and its pages and size to the job's totals, atomically. */
-    addDocument: immediateTransaction(db, 
+    addDocument: immediateTransaction(
+      db,
       ({ jobId, documentId, sourceFormat, pages, sizeBytes, checked }: Omit<JobDocument, 'seq'>): JobDocument => {
         const seq = statements.nextSeq.get(jobId)!.next;
         statements.insertDocument.run({ jobId, seq, documentId, sourceFormat, pages, sizeBytes, checked: checked ? 1 : 0 });
