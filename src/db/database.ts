@@ -29,7 +29,7 @@ export function openDatabase({ file, busyTimeoutMs = 5000 }: { file: string; bus
  * its own while it runs — and a deferred transaction that reads first and then writes fails at
  * once with SQLITE_BUSY_SNAPSHOT (the busy timeout does not help) when another connection
  * committed in between. Taking the write lock first makes it wait for the other instead. Every
- * transaction that writes uses this (the quota ledger and vouchers ask for `.immediate` directly).
+ * transaction that writes uses this.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any argument list, as db.transaction takes
 export function immediateTransaction<F extends (...args: any[]) => unknown>(db: Db, fn: F) {

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.ts';
+import { immediateTransaction, type Db } from '../db/database.ts';
 import { createErrorFactory } from '../shared/errors.ts';
 import { isoWeekOf, type QuotaRuleSet } from './quota.models.ts';
 
@@ -71,7 +71,8 @@ export function createLedger({ db }: { db: Db }) {
      * Reserves `pages` on every account, or none: throws quota.exceeded with the missing pages.
      * Runs as an IMMEDIATE transaction so a second process cannot interleave either.
      */
-    reserve: db.transaction(
+    reserve: immediateTransaction(
+      db,
       ({ siteId, accounts, pages, attemptId, at }: { siteId: string; accounts: QuotaAccount[]; pages: number; attemptId: number; at: number }) => {
         const available = Math.min(...accounts.map((account) => balance({ siteId, account })));
         if (pages > available) {
@@ -81,13 +82,13 @@ export function createLedger({ db }: { db: Db }) {
           insert.run({ siteId, account: account.account, kind: 'reserve', pages: -pages, attemptId, reason: null, createdAt: at });
         }
       },
-    ).immediate,
+    ),
 
     /**
      * Settles an attempt: keeps `chargedPages` and refunds the rest of what was reserved, once.
      * Calling it again refunds nothing more (the refund already written counts).
      */
-    settle: db.transaction(({ attemptId, chargedPages, reason, at }: { attemptId: number; chargedPages: number; reason: string; at: number }) => {
+    settle: immediateTransaction(db, ({ attemptId, chargedPages, reason, at }: { attemptId: number; chargedPages: number; reason: string; at: number }) => {
       let refundedNow = 0;
       for (const row of reservedOf.all(attemptId)) {
         const due = Math.max(0, row.reserved - Math.min(chargedPages, row.reserved)) - row.refunded;
@@ -97,7 +98,7 @@ export function createLedger({ db }: { db: Db }) {
         }
       }
       return { refunded: refundedNow };
-    }).immediate,
+    }),
 
     grant({ siteId, account, pages, kind = 'grant', reason, at }: { siteId: string; account: string; pages: number; kind?: 'grant' | 'voucher' | 'adjust'; reason: string; at: number }) {
       insert.run({ siteId, account, kind, pages, attemptId: null, reason, createdAt: at });

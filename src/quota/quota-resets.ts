@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Config } from '../config/config.ts';
-import type { Db } from '../db/database.ts';
+import { immediateTransaction, type Db } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import { createQuotaRepository } from './quota.repository.ts';
@@ -22,7 +22,7 @@ export function createQuotaResets({ db, config, clock, logger }: { db: Db; confi
   const repo = createQuotaRepository({ db });
   let task: ScheduledTask | undefined;
 
-  const runDue = db.transaction((): ResetRun => {
+  const runDue = immediateTransaction(db, (): ResetRun => {
     const now = clock.now();
     const today = localDay(now);
     const resets: ResetRun['resets'] = [];
@@ -38,7 +38,7 @@ export function createQuotaResets({ db, config, clock, logger }: { db: Db; confi
       }
     }
     return { resets };
-  }).immediate;
+  });
 
   function runAndLog(): ResetRun {
     const run = runDue();

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { Db } from '../db/database.ts';
+import { immediateTransaction, type Db } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Random } from '../shared/random.ts';
 import type { Ledger } from './ledger.ts';
@@ -58,11 +58,11 @@ export function hashVoucherCode({ pepper, code }: { pepper: Buffer; code: string
 export function createVouchers({ db, ledger, pepper, clock, random }: { db: Db; ledger: Ledger; pepper: Buffer; clock: Clock; random: Random }) {
   const repo = createQuotaRepository({ db });
 
-  const redeemOnce = db.transaction(({ voucher, sessionId, at }: { voucher: Voucher; sessionId: string; at: number }) => {
+  const redeemOnce = immediateTransaction(db, ({ voucher, sessionId, at }: { voucher: Voucher; sessionId: string; at: number }) => {
     if (!repo.markRedeemed({ id: voucher.id, sessionId, at })) return false;
     ledger.grant({ siteId: voucher.siteId, account: `session:${sessionId}`, pages: voucher.pages, kind: 'voucher', reason: `voucher:${voucher.id}`, at });
     return true;
-  }).immediate;
+  });
 
   return {
     create({ siteId, pages, validDays, createdBy }: { siteId: string; pages: number; validDays: number; createdBy: string }): { voucher: Voucher; code: string } {
