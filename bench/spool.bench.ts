@@ -59,12 +59,8 @@ async function run({ quick, log, serverDir }: BenchOptions): Promise<Section> {
   // sends `clientWarmup` jobs to a throwaway cupsd queue, and every server then gets the same
   // `warmup` jobs, which are not counted, in blocks of `WARMUP_BLOCK` as the rounds come: each
   // block at the mode's concurrency, then Druckpunkt's background work done and the quiet time.
-  // Measured with --trace-opt (session 8): V8 still compiles Druckpunkt's request path until
-  // ~3500 jobs (TurboFan optimisations per 500 sequential jobs: 156, 54, 46, 21, 11, 9, 3, 3, 2),
-  // each compile 3–10 ms on the helper threads that share the 2 cores with the client; and a
-  // warm-up of IPP requests alone left Node's HTTP code optimised for IPP responses only, so the
-  // first /metrics poll of the rounds threw it out (21 deoptimisations, "wrong map", in round 1).
-  // After 2000 jobs in one go: 3–10 optimisations per round; after 4000 in blocks: 0–2, none undone.
+  // Why 4000 in blocks (V8 still optimising until ~3500 jobs; web requests between the rounds
+  // must have been seen before): the method text below, with the --trace-opt figures.
   const clientWarmup = quick ? 10 : 3000;
   const warmup = quick ? 3 : 4000;
   const previewJobs = quick ? 5 : 100;
